@@ -1,0 +1,1 @@
+pub use ganc_compiler;
