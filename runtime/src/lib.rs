@@ -1,1 +1,5 @@
 pub use ganc_compiler;
+pub mod checkpoint;
+pub mod optim;
+pub mod plot;
+pub mod rng;
