@@ -1,1 +1,10 @@
-pub fn placeholder() {}
+//! ganc's compiler front end: `.gan` text to a shape-checked graph.
+//!
+//! Stages: [`parse`] (text -> [`ast`]), resolve and check (AST -> [`graph`]).
+//! The compiler never panics on user input and does no IO except reading source files.
+
+pub mod ast;
+pub mod diagnostics;
+pub mod graph;
+pub mod parse;
+pub mod source;
