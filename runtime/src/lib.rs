@@ -1,5 +1,6 @@
 pub use ganc_compiler;
 pub mod checkpoint;
+pub mod data;
 pub mod optim;
 pub mod plot;
 pub mod rng;
