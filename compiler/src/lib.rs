@@ -7,4 +7,6 @@ pub mod ast;
 pub mod diagnostics;
 pub mod graph;
 pub mod parse;
+pub mod resolve;
 pub mod source;
+pub mod suggest;

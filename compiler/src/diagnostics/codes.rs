@@ -31,5 +31,11 @@ codes! {
     // ---- syntax
     SYNTAX = "ganc::syntax::unexpected", "the text does not follow the grammar";
     SYNTAX_NESTING = "ganc::syntax::too_deep", "expressions are nested too deeply";
-    INT_OVERFLOW = "ganc::syntax::int_overflow", "an integer literal is too large";
+    INT_OVERFLOW = "ganc::syntax::int_overflow", "an integer literal or dimension arithmetic overflows";
+    // ---- dimensions
+    UNKNOWN_DIM = "ganc::dims::unknown", "a dimension name is not defined";
+    DIM_DIV_ZERO = "ganc::dims::div_by_zero", "a dimension is divided by zero";
+    DIM_INEXACT_DIV = "ganc::dims::inexact_division", "a dimension division leaves a remainder";
+    NOT_A_DIM = "ganc::dims::not_integer", "an integer was expected";
+    NON_POSITIVE_SIZE = "ganc::dims::non_positive", "a size is zero or negative";
 }

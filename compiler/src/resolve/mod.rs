@@ -1,0 +1,3 @@
+//! Stage 2: names bound, imports loaded, blocks instantiated, dims evaluated.
+
+pub mod dims;
