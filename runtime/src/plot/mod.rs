@@ -94,14 +94,15 @@ impl Image {
         }
     }
 
-    /// The bytes of pixel (x, y).
+    /// The bytes of pixel (x, y). Panics outside the image, like slice indexing.
     pub fn pixel(&self, x: usize, y: usize) -> &[u8] {
         let n = self.channels.count();
         let at = (y * self.width + x) * n;
         &self.pixels[at..at + n]
     }
 
-    /// Sets pixel (x, y); coordinates outside the image are ignored, so shapes may overhang.
+    /// Sets pixel (x, y) from the first `channels.count()` bytes of `colour`; coordinates
+    /// outside the image are ignored, so shapes may overhang.
     pub fn set(&mut self, x: i64, y: i64, colour: &[u8]) {
         if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.height {
             return;
