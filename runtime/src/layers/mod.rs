@@ -37,3 +37,8 @@ pub use pool::{avg_pool2d, max_pool2d};
 pub use spectral_norm::spectral_norm;
 pub use upsample::{upsample_bilinear2d, upsample_nearest2d};
 pub use virtual_batch_norm::{reference_stats, virtual_batch_norm};
+
+#[cfg(test)]
+mod naive;
+#[cfg(test)]
+mod tests;

@@ -231,11 +231,11 @@ where
                 penalty(f, x, leaves, &r)?.0.to_scalar::<f64>()
             };
             let mut report = Vec::new();
-            for k in 0..params.len() {
+            for (k, var) in vp.iter().enumerate() {
                 let fd = fd_gradient(params, k, &eval_params)?;
                 report.push(LeafError {
                     leaf: format!("param {k}"),
-                    error: relative_error(&analytic(&grads, &vp[k])?, &fd, value),
+                    error: relative_error(&analytic(&grads, var)?, &fd, value),
                 });
             }
             let eval_x = |leaves: &[Tensor]| -> Result<f64> {
