@@ -324,6 +324,12 @@ fn activations_by_hand_and_stable_at_extremes() {
         &[-0.4, 0.5, -160.0, 800.0],
         1e-12,
     );
+    // A negative slope takes the general path: -2 * -0.5 = 1.
+    assert_close(
+        &flat(&leaky_relu(&x, -0.5).unwrap()),
+        &[1.0, 0.5, 400.0, 800.0],
+        1e-12,
+    );
     assert_close(
         &flat(&elu(&x, 0.7).unwrap()),
         &[0.7 * (e(-2.0) - 1.0), 0.5, -0.7, 800.0],
