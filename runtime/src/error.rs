@@ -1,0 +1,50 @@
+//! Errors of a training run, each naming what failed and where.
+
+use std::path::PathBuf;
+
+/// Why a run (or sampling) stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A data file could not be loaded.
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
+    /// A tensor operation failed (a bug: the compiler should have refused the spec).
+    #[error("tensor operation failed: {0}")]
+    Candle(#[from] candle_core::Error),
+    /// A checkpoint could not be written or read.
+    #[error(transparent)]
+    Checkpoint(#[from] crate::checkpoint::CheckpointError),
+    /// An optimizer could not be built or restored.
+    #[error(transparent)]
+    Optim(#[from] crate::optim::OptimError),
+    /// The run generator's saved state is invalid.
+    #[error(transparent)]
+    Rng(#[from] crate::rng::RngError),
+    /// A run-directory operation failed.
+    #[error(transparent)]
+    RunDir(#[from] crate::rundir::RunDirError),
+    /// A plot could not be written.
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
+    /// A loss or gradient became NaN or infinite.
+    #[error("{what} became {value} at step {step}; the last checkpoint before it was kept at {kept}")]
+    NonFinite {
+        /// The quantity.
+        what: String,
+        /// Its value.
+        value: f32,
+        /// The step at which it happened.
+        step: u64,
+        /// The checkpoint that holds the last finite state.
+        kept: PathBuf,
+    },
+    /// The run directory does not belong to this spec, or cannot be resumed.
+    #[error("{0}")]
+    Resume(String),
+    /// A request that the spec cannot serve (e.g. a sampling condition that does not exist).
+    #[error("{0}")]
+    Invalid(String),
+    /// The requested device is not available in this build or on this machine.
+    #[error("{0}")]
+    Device(String),
+}

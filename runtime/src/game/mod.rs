@@ -1,0 +1,4 @@
+//! The game at run time: adversarial objectives, extra terms, penalties and the update steps.
+
+pub mod adversarial;
+pub mod terms;

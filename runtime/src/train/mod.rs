@@ -1,0 +1,9 @@
+//! Training: the session state, per-step evaluation, update steps and the run loop.
+
+pub mod data_source;
+pub mod eval;
+pub mod feed;
+pub mod run;
+pub mod sample;
+pub mod step;
+pub mod session;
