@@ -38,4 +38,52 @@ codes! {
     DIM_INEXACT_DIV = "ganc::dims::inexact_division", "a dimension division leaves a remainder";
     NOT_A_DIM = "ganc::dims::not_integer", "an integer was expected";
     NON_POSITIVE_SIZE = "ganc::dims::non_positive", "a size is zero or negative";
+    // ---- inputs
+    INPUT_UNKNOWN_SOURCE = "ganc::inputs::unknown_source", "a data source is not a known dataset or file reader";
+    INPUT_DATASET_SHAPE = "ganc::inputs::dataset_shape", "the declared shape differs from the named dataset's";
+    INPUT_BAD_TYPE = "ganc::inputs::bad_type", "an input's declared type is not allowed for its kind";
+    INPUT_BAD_ARGUMENT = "ganc::inputs::bad_argument", "a source or prior argument is unknown, missing or of the wrong type";
+    INPUT_UNKNOWN_PRIOR = "ganc::inputs::unknown_prior", "a latent prior is not normal, uniform or categorical";
+    INPUT_PRIOR_TYPE = "ganc::inputs::prior_type", "a prior does not fit the latent's type";
+    INPUT_COND_SOURCE = "ganc::inputs::cond_source", "a conditioning input does not come from a data input's labels";
+    INPUT_LABEL_CLASSES = "ganc::inputs::label_classes", "the declared class count differs from the dataset's";
+    INPUT_DUPLICATE = "ganc::inputs::duplicate", "two inputs have the same name";
+    // ---- settings
+    SETTING_UNKNOWN_KEY = "ganc::settings::unknown_key", "a game or train setting does not exist";
+    SETTING_DUPLICATE = "ganc::settings::duplicate_key", "a setting is given twice";
+    SETTING_WRONG_TYPE = "ganc::settings::wrong_type", "a setting's value has the wrong type";
+    SETTING_OUT_OF_RANGE = "ganc::settings::out_of_range", "a setting's value is outside its allowed range";
+    SETTING_MISSING = "ganc::settings::missing", "a required setting or section is missing";
+    SETTING_SUBJECT = "ganc::settings::subject", "a setting needs a subject (`optim G:`) or takes none";
+    SETTING_UNKNOWN_ARG = "ganc::settings::unknown_argument", "a setting's call has an unknown or repeated argument";
+    SETTING_UNKNOWN_VALUE = "ganc::settings::unknown_value", "a setting's value is not one of the allowed words";
+    SETTING_TRAINS = "ganc::settings::trains", "`trains` is written on a setting that is not a term, or missing on a term";
+    // ---- game
+    GAME_UNKNOWN_NETWORK = "ganc::game::unknown_network", "the game names a network that does not exist";
+    GAME_UNKNOWN_NAME = "ganc::game::unknown_name", "a game expression names something that is not an input or network";
+    GAME_UNKNOWN_FUNCTION = "ganc::game::unknown_function", "a game expression calls an unknown loss function";
+    GAME_UNKNOWN_OUTPUT = "ganc::game::unknown_output", "a network call reads an output or feature that does not exist";
+    GAME_AMBIGUOUS_OUTPUT = "ganc::game::ambiguous_output", "a network with several outputs is read without naming one";
+    GAME_ARITY = "ganc::game::arity", "a network is called with the wrong number of arguments";
+    GAME_ARGUMENT_TYPE = "ganc::game::argument_type", "a network call's argument does not match the declared input";
+    GAME_FAKE_SHAPE = "ganc::game::fake_shape", "generated samples differ in shape from the real data the judge sees";
+    GAME_COND_MISMATCH = "ganc::game::cond_mismatch", "a conditioning input does not fit the network input it feeds";
+    GAME_NOT_A_CALL = "ganc::game::not_a_call", "`real` or `fake` is not a call of the judge network";
+    GAME_JUDGE_MISMATCH = "ganc::game::judge_mismatch", "`real` and `fake` call different networks or read different outputs";
+    GAME_NO_PLAYERS = "ganc::game::no_players", "`fake` calls no network other than the judge";
+    GAME_CANNOT_INFER = "ganc::game::cannot_infer", "`real` and `fake` are not written and cannot be inferred";
+    GAME_ADV_OUTPUT = "ganc::game::adv_output_shape", "the judge's adversarial output is not one value per sample";
+    GAME_TERM_OPERANDS = "ganc::game::term_operands", "a loss function's operands have incompatible types";
+    GAME_SIGMOID_CRITIC = "ganc::game::sigmoid_critic", "a Wasserstein or hinge critic ends in a sigmoid";
+    GAME_DOUBLE_SIGMOID = "ganc::game::double_sigmoid", "a logits loss reads a judge output that already went through a sigmoid";
+    GAME_BATCHNORM_PENALTY = "ganc::game::batchnorm_in_penalty", "a gradient-penalty critic uses batch normalisation";
+    GAME_CLIP_WITHOUT_WASSERSTEIN = "ganc::game::clip_without_wasserstein", "weight clipping is used with a loss other than wasserstein";
+    // ---- train
+    TRAIN_LENGTH = "ganc::train::length", "`train` needs exactly one of `steps` and `epochs`";
+    TRAIN_MISSING_OPTIMIZER = "ganc::train::missing_optimizer", "a network with parameters has no optimizer";
+    TRAIN_UNKNOWN_NETWORK = "ganc::train::unknown_network", "an optimizer or update ratio names a network that does not exist";
+    TRAIN_UNKNOWN_OPTIMIZER = "ganc::train::unknown_optimizer", "an optimizer is not adam, rmsprop or sgd";
+    // ---- overrides
+    OVERRIDE_KEY = "ganc::override::unknown_key", "a `--set` key does not name a setting";
+    OVERRIDE_VALUE = "ganc::override::bad_value", "a `--set` value is not a valid expression";
 }
