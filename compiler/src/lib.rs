@@ -4,9 +4,14 @@
 //! The compiler never panics on user input and does no IO except reading source files.
 
 pub mod ast;
+pub mod check;
+pub mod compile;
 pub mod diagnostics;
 pub mod graph;
+pub mod layers;
 pub mod parse;
 pub mod resolve;
 pub mod source;
 pub mod suggest;
+
+pub use compile::{compile_file, compile_source, Compilation};

@@ -38,6 +38,37 @@ codes! {
     DIM_INEXACT_DIV = "ganc::dims::inexact_division", "a dimension division leaves a remainder";
     NOT_A_DIM = "ganc::dims::not_integer", "an integer was expected";
     NON_POSITIVE_SIZE = "ganc::dims::non_positive", "a size is zero or negative";
+    // ---- names
+    UNKNOWN_NAME = "ganc::names::unknown", "a name in a network body is not defined";
+    UNKNOWN_LAYER = "ganc::names::unknown_layer", "a stage is neither a layer nor a block";
+    DUPLICATE_NAME = "ganc::names::duplicate", "a name is defined twice in the same scope";
+    USE_BEFORE_DEF = "ganc::names::use_before_definition", "a binding is used before the line that defines it";
+    UNUSED_BINDING = "ganc::names::unused", "a binding is never used (warning)";
+    UNKNOWN_ARG = "ganc::names::unknown_argument", "a named argument does not exist for this layer or block";
+    ARG_COUNT = "ganc::names::argument_count", "a layer or block gets too many or too few arguments";
+    ARG_TYPE = "ganc::names::argument_type", "an argument has the wrong kind of value";
+    BAD_ARG = "ganc::names::argument_value", "an argument's value is out of its allowed range";
+    MISSING_RETURN = "ganc::names::return", "a body has no return, several, or returns the wrong outputs";
+    NOT_A_TENSOR = "ganc::names::not_a_tensor", "an expression in a network body is not a tensor operation";
+    IMPORT_CYCLE = "ganc::names::import_cycle", "files import each other in a cycle";
+    IMPORT_MISSING = "ganc::names::import_missing", "an imported file or block does not exist";
+    // ---- shapes
+    KERNEL_TOO_LARGE = "ganc::shape::kernel_too_large", "a kernel or window is larger than its (padded) input";
+    RANK_MISMATCH = "ganc::shape::rank_mismatch", "a layer gets a tensor of the wrong rank";
+    CHANNEL_MISMATCH = "ganc::shape::channel_mismatch", "a tensor has a different channel/feature count than required";
+    CONCAT_MISMATCH = "ganc::shape::concat_mismatch", "concatenated tensors differ outside the concatenation axis";
+    ELEMENTWISE_MISMATCH = "ganc::shape::elementwise_mismatch", "an elementwise operation gets tensors of different shapes";
+    RESHAPE_NUMEL = "ganc::shape::reshape_size", "a reshape changes the number of elements";
+    INEXACT_CONV = "ganc::shape::inexact_conv", "a convolution or pooling drops input rows (warning)";
+    OUTPUT_MISMATCH = "ganc::shape::output_mismatch", "a body returns a shape other than the declared one";
+    NOT_DIVISIBLE = "ganc::shape::not_divisible", "a size must be divisible by a layer argument";
+    TYPE_MISMATCH = "ganc::shape::type_mismatch", "class labels used as a tensor or a tensor used as class labels";
+    BATCH_DIM = "ganc::shape::batch_dim", "a signature shape does not start with the batch dimension `B`";
+    TOO_LARGE = "ganc::shape::too_large", "a tensor or parameter count is too large to represent";
+    // ---- blocks
+    RECURSIVE_BLOCK = "ganc::blocks::recursive", "a block uses itself, directly or through others";
+    BLOCK_INPUT = "ganc::blocks::input_mismatch", "a block's input does not match its declared input shape";
+    GRAPH_TOO_LARGE = "ganc::blocks::too_large", "repeats and blocks expand to too many nodes";
     // ---- inputs
     INPUT_UNKNOWN_SOURCE = "ganc::inputs::unknown_source", "a data source is not a known dataset or file reader";
     INPUT_DATASET_SHAPE = "ganc::inputs::dataset_shape", "the declared shape differs from the named dataset's";
