@@ -1,0 +1,93 @@
+//! Command-line interface: argument parsing and dispatch. Each command lives in its own file.
+
+mod check;
+mod device;
+mod overrides;
+mod run;
+mod sample;
+mod shapes;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Compile and train generative adversarial networks written as `.gan` files.
+#[derive(Parser)]
+#[command(name = "ganc", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output format of diagnostics.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MessageFormat {
+    /// Rendered reports for people.
+    Human,
+    /// One JSON object per diagnostic per line, for tools.
+    Json,
+}
+
+/// Intermediate representation to print.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DumpStage {
+    /// The syntax tree.
+    Ast,
+    /// Names resolved, blocks instantiated, dims evaluated.
+    Hir,
+    /// The shape-checked graph the runtime trains.
+    Graph,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse, resolve and shape-check .gan files (exit status 0 when all are free of errors).
+    Check {
+        /// Files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print a table per network: node, op, output shape, parameters.
+        #[arg(long)]
+        shapes: bool,
+        /// Print an intermediate representation as JSON.
+        #[arg(long, value_enum)]
+        dump: Option<DumpStage>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        message_format: MessageFormat,
+        /// Override a `train` setting, e.g. `--set train.steps=200`.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<String>,
+        /// Use colour in reports (default: when stderr is a terminal).
+        #[arg(long)]
+        color: Option<bool>,
+    },
+    /// Train a .gan file: writes runs/<model>/<timestamp>/ with samples, metrics and checkpoints.
+    Run(run::RunArgs),
+    /// Generate a sample grid from a run's latest (or a named) checkpoint.
+    Sample(sample::SampleArgs),
+}
+
+/// Entry point called by `main`.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            files,
+            shapes,
+            dump,
+            message_format,
+            overrides,
+            color,
+        } => check::run(check::CheckArgs {
+            files,
+            shapes,
+            dump,
+            message_format,
+            overrides,
+            color,
+        }),
+        Command::Run(args) => run::run(args),
+        Command::Sample(args) => sample::run(args),
+    }
+}

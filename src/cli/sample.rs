@@ -1,0 +1,115 @@
+//! `ganc sample`: load a run's generator and write a grid, without the dataset.
+
+use super::device;
+use ganc_compiler::check::program::Override;
+use ganc_compiler::compile::compile_source;
+use ganc_compiler::diagnostics::{render_all, RenderOptions};
+use ganc_runtime::checkpoint;
+use ganc_runtime::rundir::RunDir;
+use ganc_runtime::train::sample::{self, SampleRequest};
+use ganc_runtime::train::session::Session;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `ganc sample`.
+#[derive(clap::Args)]
+pub struct SampleArgs {
+    /// A run directory written by `ganc run`.
+    pub run_dir: PathBuf,
+    /// Number of samples.
+    #[arg(short = 'n', long, default_value_t = 64)]
+    pub count: usize,
+    /// Seed of the latent draw.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Output PNG (default: RUN_DIR/samples/sample-seed<S>.png).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Checkpoint file name inside RUN_DIR/checkpoints (default: the latest).
+    #[arg(long)]
+    pub checkpoint: Option<String>,
+    /// Fix a class input of the generator, e.g. `--cond y=3` (repeatable).
+    #[arg(long = "cond", value_name = "NAME=CLASS")]
+    pub fixed: Vec<String>,
+    /// Images per row (default: the square root of the count).
+    #[arg(long)]
+    pub cols: Option<usize>,
+    /// `cpu` or `cuda:N`.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+}
+
+fn fail(msg: String) -> ExitCode {
+    eprintln!("{msg}");
+    ExitCode::FAILURE
+}
+
+/// Writes the grid; exit status 1 on error.
+pub fn run(args: SampleArgs) -> ExitCode {
+    let dir = match RunDir::open(&args.run_dir) {
+        Ok(d) => d,
+        Err(e) => return fail(format!("error[ganc::sample::run_dir]: {e}\n  help: pass a directory written by `ganc run`, e.g. runs/<model>/<timestamp>")),
+    };
+    let mut fixed = Vec::new();
+    for f in &args.fixed {
+        match f.split_once('=').map(|(k, v)| (k.trim(), v.trim().parse::<u32>())) {
+            Some((k, Ok(v))) => fixed.push((k.to_string(), v)),
+            _ => return fail(format!("error[ganc::cli::bad_cond]: `--cond {f}` is not NAME=CLASS\n  help: e.g. `--cond y=3`")),
+        }
+    }
+    if args.count == 0 {
+        return fail("error[ganc::cli::bad_count]: `-n 0` asks for no samples\n  help: use a positive count such as `-n 64`".into());
+    }
+    let text = match dir.read_spec() {
+        Ok(t) => t,
+        Err(e) => return fail(format!("error[ganc::sample::run_dir]: {e}")),
+    };
+    let overrides: Vec<Override> = dir
+        .read_settings()
+        .ok()
+        .and_then(|s| s.get("overrides").cloned())
+        .and_then(|v| serde_json::from_value::<Vec<(String, String)>>(v).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, value)| Override { key, value })
+        .collect();
+    let compilation = compile_source(&dir.spec_path(), &text, &overrides);
+    let Some(program) = compilation.program else {
+        eprint!("{}", render_all(&compilation.diagnostics, &compilation.sources, RenderOptions::default()));
+        return ExitCode::FAILURE;
+    };
+    let device = match device::open(&args.device) {
+        Ok(d) => d,
+        Err(msg) => return fail(msg),
+    };
+    let ckpt = match &args.checkpoint {
+        Some(name) => dir.checkpoints_dir().join(name),
+        None => match checkpoint::latest_checkpoint(&dir.checkpoints_dir()) {
+            Ok(Some((_, p))) => p,
+            Ok(None) => return fail(format!("error[ganc::sample::no_checkpoint]: {} holds no checkpoint\n  help: train first with `ganc run`", dir.checkpoints_dir().display())),
+            Err(e) => return fail(format!("error[ganc::sample::no_checkpoint]: {e}")),
+        },
+    };
+    let range = program.data.first().map_or((-1.0, 1.0), |d| d.range);
+    let result = (|| -> Result<PathBuf, ganc_runtime::error::RunError> {
+        let mut session = Session::new(program, device.clone())?;
+        let (named, _) = checkpoint::load(&ckpt, &device)?;
+        session.load_state(&named)?;
+        let cols = args.cols.unwrap_or_else(|| (args.count as f64).sqrt().ceil() as usize);
+        let request = SampleRequest { count: args.count, seed: args.seed, fixed, cols };
+        let samples = sample::generate(&mut session, &request, None)?;
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| dir.samples_dir().join(format!("sample-seed{}.png", args.seed)));
+        sample::write(&samples, range, cols, None, &out)?;
+        Ok(out)
+    })();
+    match result {
+        Ok(out) => {
+            eprintln!("wrote {} ({} samples from {})", out.display(), args.count, ckpt.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("error[ganc::sample]: {e}")),
+    }
+}
