@@ -19,7 +19,9 @@ fn codes_are_namespaced() {
         assert_eq!(parts[0], "ganc", "{}", c.name);
         for p in &parts[1..] {
             assert!(
-                !p.is_empty() && p.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'),
+                !p.is_empty()
+                    && p.chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'),
                 "{}: parts are lowercase snake_case",
                 c.name
             );
@@ -41,6 +43,10 @@ fn every_code_is_documented() {
     // Every area of the registry has its own section.
     for c in ALL {
         let area = c.name.split("::").nth(1).unwrap_or_default();
-        assert!(doc.contains(&format!("\n## {area}\n")), "no section `## {area}` for {}", c.name);
+        assert!(
+            doc.contains(&format!("\n## {area}\n")),
+            "no section `## {area}` for {}",
+            c.name
+        );
     }
 }

@@ -14,7 +14,13 @@ fn t(dims: &[usize]) -> ValueType {
 }
 
 /// A network `inputs -> linear (feature "h") -> [last op] -> output`.
-fn net(name: &str, role: NetRole, inputs: &[(&str, ValueType)], out: ValueType, last: Option<Op>) -> Network {
+fn net(
+    name: &str,
+    role: NetRole,
+    inputs: &[(&str, ValueType)],
+    out: ValueType,
+    last: Option<Op>,
+) -> Network {
     let mut nodes = Vec::new();
     let mut ports = Vec::new();
     for (i, (n, ty)) in inputs.iter().enumerate() {
@@ -85,8 +91,20 @@ fn net(name: &str, role: NetRole, inputs: &[(&str, ValueType)], out: ValueType, 
 
 fn mnist_nets() -> Vec<Network> {
     vec![
-        net("G", NetRole::Generator, &[("z", t(&[100]))], t(&[1, 28, 28]), Some(Op::Act(Activation::Tanh))),
-        net("D", NetRole::Discriminator, &[("x", t(&[1, 28, 28]))], t(&[1]), None),
+        net(
+            "G",
+            NetRole::Generator,
+            &[("z", t(&[100]))],
+            t(&[1, 28, 28]),
+            Some(Op::Act(Activation::Tanh)),
+        ),
+        net(
+            "D",
+            NetRole::Discriminator,
+            &[("x", t(&[1, 28, 28]))],
+            t(&[1]),
+            None,
+        ),
     ]
 }
 
@@ -109,11 +127,16 @@ fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
 }
 
 const HEAD: &str = "gan m\ndata x: [B, 1, 28, 28] from mnist(split: train, range: [-1, 1])\nlatent z: [B, Z] ~ normal(0, 1)\n";
-const TRAIN: &str = "train { batch: 64 steps: 10 optim G: adam(lr: 2e-4) optim D: adam(lr: 2e-4) }\n";
+const TRAIN: &str =
+    "train { batch: 64 steps: 10 optim G: adam(lr: 2e-4) optim D: adam(lr: 2e-4) }\n";
 
 #[test]
 fn dcgan_example_infers_real_and_fake() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/dcgan_mnist.gan")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/dcgan_mnist.gan"
+    ))
+    .unwrap();
     let (prog, diags) = check_program(&file(&text), &dims(), &mnist_nets());
     assert!(diags.is_empty(), "{diags:#?}");
     let p = prog.expect("program");
@@ -148,17 +171,35 @@ fn dcgan_example_infers_real_and_fake() {
     assert_eq!(tr.length, Length::Epochs(1));
     assert_eq!(tr.seed, 0);
     assert_eq!(tr.init, Init::Normal(0.02));
-    assert_eq!((tr.sample_every, tr.checkpoint_every, tr.log_every), (200, 500, 50));
+    assert_eq!(
+        (tr.sample_every, tr.checkpoint_every, tr.log_every),
+        (200, 500, 50)
+    );
     assert_eq!(tr.sample_grid, (8, 8));
     let g = tr.optimizers.iter().find(|o| o.network == "G").unwrap();
     assert_eq!(
         g.kind,
-        OptimKind::Adam { lr: 2e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }
+        OptimKind::Adam {
+            lr: 2e-4,
+            beta1: 0.5,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0
+        }
     );
     let x = &p.data[0];
-    assert_eq!((x.dataset.as_str(), x.split, x.range), ("mnist", Split::Train, (-1.0, 1.0)));
+    assert_eq!(
+        (x.dataset.as_str(), x.split, x.range),
+        ("mnist", Split::Train, (-1.0, 1.0))
+    );
     assert_eq!(x.shape, Shape(vec![1, 28, 28]));
-    assert_eq!(p.latents[0].prior, Prior::Normal { mean: 0.0, std: 1.0 });
+    assert_eq!(
+        p.latents[0].prior,
+        Prior::Normal {
+            mean: 0.0,
+            std: 1.0
+        }
+    );
     assert_eq!(p.networks.len(), 2);
 }
 
@@ -174,24 +215,67 @@ fn wgan_gp_settings_are_read() {
     assert!(diags.is_empty(), "{diags:#?}");
     let p = prog.unwrap();
     assert_eq!(p.game.loss, AdvLoss::Wasserstein);
-    assert_eq!(p.game.gradient_penalty, Some(GradientPenalty { weight: 10.0, target: 1.0 }));
+    assert_eq!(
+        p.game.gradient_penalty,
+        Some(GradientPenalty {
+            weight: 10.0,
+            target: 1.0
+        })
+    );
     assert_eq!(p.game.smooth_real, Some(0.9));
     assert_eq!(p.game.unroll, Some(5));
-    assert_eq!(p.game.instance_noise, Some(InstanceNoise { start: 0.1, end: 0.0, steps: 1000 }));
+    assert_eq!(
+        p.game.instance_noise,
+        Some(InstanceNoise {
+            start: 0.1,
+            end: 0.0,
+            steps: 1000
+        })
+    );
     assert_eq!(p.game.historical_average, Some(1e-3));
     assert_eq!(p.train.updates_of("D"), 5);
     assert_eq!(p.train.updates_of("G"), 1);
-    assert_eq!((p.train.seed, p.train.init, p.train.sample_grid), (7, Init::Xavier, (4, 6)));
+    assert_eq!(
+        (p.train.seed, p.train.init, p.train.sample_grid),
+        (7, Init::Xavier, (4, 6))
+    );
     let kinds: Vec<_> = p.train.optimizers.iter().map(|o| o.kind).collect();
-    assert_eq!(kinds[0], OptimKind::RmsProp { lr: 5e-5, alpha: 0.99, eps: 1e-8, momentum: 0.0 });
-    assert_eq!(kinds[1], OptimKind::Sgd { lr: 0.1, momentum: 0.9, nesterov: true });
+    assert_eq!(
+        kinds[0],
+        OptimKind::RmsProp {
+            lr: 5e-5,
+            alpha: 0.99,
+            eps: 1e-8,
+            momentum: 0.0
+        }
+    );
+    assert_eq!(
+        kinds[1],
+        OptimKind::Sgd {
+            lr: 0.1,
+            momentum: 0.9,
+            nesterov: true
+        }
+    );
 }
 
 #[test]
 fn conditional_gan_infers_conditions_on_both_sides() {
     let nets = vec![
-        net("G", NetRole::Generator, &[("z", t(&[100])), ("y", ValueType::Class(10))], t(&[1, 28, 28]), None),
-        net("D", NetRole::Discriminator, &[("x", t(&[1, 28, 28])), ("y", ValueType::Class(10))], t(&[1]), None),
+        net(
+            "G",
+            NetRole::Generator,
+            &[("z", t(&[100])), ("y", ValueType::Class(10))],
+            t(&[1, 28, 28]),
+            None,
+        ),
+        net(
+            "D",
+            NetRole::Discriminator,
+            &[("x", t(&[1, 28, 28])), ("y", ValueType::Class(10))],
+            t(&[1]),
+            None,
+        ),
     ];
     let src = format!("{HEAD}cond y: class(10) from x.label\ngame {{ loss: minimax }}\n{TRAIN}");
     let (prog, diags) = check(&src, &nets);
@@ -200,18 +284,37 @@ fn conditional_gan_infers_conditions_on_both_sides() {
     assert_eq!(p.data[0].label_classes, Some(10));
     assert_eq!(p.conds[0].from_labels_of, "x");
     for side in [&p.game.real, &p.game.fake] {
-        let GameExprKind::Call { args, .. } = &side.kind else { panic!() };
+        let GameExprKind::Call { args, .. } = &side.kind else {
+            panic!()
+        };
         assert!(matches!(&args[1].kind, GameExprKind::Cond(y) if y == "y"));
     }
 }
 
 #[test]
 fn terms_and_named_outputs_lower_to_losses() {
-    let mut d = net("D", NetRole::Discriminator, &[("x", t(&[1, 28, 28]))], t(&[1]), None);
-    d.outputs.push(Port { name: "q".into(), ty: t(&[10]), node: NodeId(1), span: Span::default() });
+    let mut d = net(
+        "D",
+        NetRole::Discriminator,
+        &[("x", t(&[1, 28, 28]))],
+        t(&[1]),
+        None,
+    );
+    d.outputs.push(Port {
+        name: "q".into(),
+        ty: t(&[10]),
+        node: NodeId(1),
+        span: Span::default(),
+    });
     d.outputs[0].name = "adv".into();
     let nets = vec![
-        net("G", NetRole::Generator, &[("z", t(&[100])), ("c", ValueType::Class(10))], t(&[1, 28, 28]), None),
+        net(
+            "G",
+            NetRole::Generator,
+            &[("z", t(&[100])), ("c", ValueType::Class(10))],
+            t(&[1, 28, 28]),
+            None,
+        ),
         d,
     ];
     let src = format!(
@@ -226,23 +329,54 @@ fn terms_and_named_outputs_lower_to_losses() {
     assert_eq!(g.judge_output, 0);
     assert_eq!(g.terms.len(), 2);
     assert_eq!(g.terms[0].trains, vec!["G".to_string(), "D".to_string()]);
-    assert!(matches!(g.terms[0].expr.kind, GameExprKind::Loss { func: LossFn::CrossEntropy, .. }));
-    let GameExprKind::Binary(ast::BinOp::Mul, w, fm) = &g.terms[1].expr.kind else { panic!("{:?}", g.terms[1].expr) };
+    assert!(matches!(
+        g.terms[0].expr.kind,
+        GameExprKind::Loss {
+            func: LossFn::CrossEntropy,
+            ..
+        }
+    ));
+    let GameExprKind::Binary(ast::BinOp::Mul, w, fm) = &g.terms[1].expr.kind else {
+        panic!("{:?}", g.terms[1].expr)
+    };
     assert!(matches!(w.kind, GameExprKind::Const(v) if v == 0.5));
-    let GameExprKind::Loss { func: LossFn::FeatureMatching, args } = &fm.kind else { panic!() };
+    let GameExprKind::Loss {
+        func: LossFn::FeatureMatching,
+        args,
+    } = &fm.kind
+    else {
+        panic!()
+    };
     // The sugar reads feature `h` (node 1) of the judge on the real call, then the fake call.
     for (arg, inner_is_data) in args.iter().zip([true, false]) {
-        let GameExprKind::Call { network, output, args } = &arg.kind else { panic!() };
-        assert_eq!((network.as_str(), *output), ("D", CallOutput::Feature(NodeId(1))));
+        let GameExprKind::Call {
+            network,
+            output,
+            args,
+        } = &arg.kind
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (network.as_str(), *output),
+            ("D", CallOutput::Feature(NodeId(1)))
+        );
         assert_eq!(matches!(args[0].kind, GameExprKind::Data(_)), inner_is_data);
     }
 }
 
 #[test]
 fn overrides_replace_and_add_settings() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/dcgan_mnist.gan")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/dcgan_mnist.gan"
+    ))
+    .unwrap();
     let mut f = file(&text);
-    let set = |k: &str, v: &str| Override { key: k.into(), value: v.into() };
+    let set = |k: &str, v: &str| Override {
+        key: k.into(),
+        value: v.into(),
+    };
     let diags = apply_overrides(
         &mut f,
         &[
@@ -262,26 +396,60 @@ fn overrides_replace_and_add_settings() {
     assert_eq!(p.train.batch, 32);
     assert_eq!(p.train.updates_of("D"), 2);
     assert_eq!(p.game.loss, AdvLoss::Hinge);
-    let lr_of = |n: &str| p.train.optimizers.iter().find(|o| o.network == n).unwrap().kind;
+    let lr_of = |n: &str| {
+        p.train
+            .optimizers
+            .iter()
+            .find(|o| o.network == n)
+            .unwrap()
+            .kind
+    };
     assert!(matches!(lr_of("G"), OptimKind::Adam { lr, beta1, .. } if lr == 1e-4 && beta1 == 0.5));
-    assert!(matches!(lr_of("D"), OptimKind::Adam { lr, beta1, beta2, .. } if lr == 2e-4 && beta1 == 0.0 && beta2 == 0.9));
+    assert!(
+        matches!(lr_of("D"), OptimKind::Adam { lr, beta1, beta2, .. } if lr == 2e-4 && beta1 == 0.0 && beta2 == 0.9)
+    );
 }
 
 #[test]
 fn bad_overrides_are_reported() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/dcgan_mnist.gan")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/dcgan_mnist.gan"
+    ))
+    .unwrap();
     let mut f = file(&text);
-    let set = |k: &str, v: &str| Override { key: k.into(), value: v.into() };
+    let set = |k: &str, v: &str| Override {
+        key: k.into(),
+        value: v.into(),
+    };
     let diags = apply_overrides(
         &mut f,
-        &[set("train.stpes", "10"), set("trian.batch", "1"), set("train.batch", "1 } game { loss: hinge"), set("train.seed", "")],
+        &[
+            set("train.stpes", "10"),
+            set("trian.batch", "1"),
+            set("train.batch", "1 } game { loss: hinge"),
+            set("train.seed", ""),
+        ],
     );
     assert_eq!(
         codes(&diags),
-        ["ganc::override::unknown_key", "ganc::override::unknown_key", "ganc::override::bad_value", "ganc::override::bad_value"]
+        [
+            "ganc::override::unknown_key",
+            "ganc::override::unknown_key",
+            "ganc::override::bad_value",
+            "ganc::override::bad_value"
+        ]
     );
-    assert!(diags[0].help.as_deref().unwrap().contains("train.steps"), "{:?}", diags[0].help);
-    assert!(diags[1].help.as_deref().unwrap().contains("`train`"), "{:?}", diags[1].help);
+    assert!(
+        diags[0].help.as_deref().unwrap().contains("train.steps"),
+        "{:?}",
+        diags[0].help
+    );
+    assert!(
+        diags[1].help.as_deref().unwrap().contains("`train`"),
+        "{:?}",
+        diags[1].help
+    );
     // A value of the wrong type is checked like source text.
     let mut f = file(&text);
     assert!(apply_overrides(&mut f, &[set("train.batch", "\"64\"")]).is_empty());
@@ -315,7 +483,10 @@ fn each_mistake_gets_its_code() {
             Ok(f) => check_program(&f, &dims(), &nets).1,
             Err(e) => e,
         };
-        assert!(codes(&diags).contains(&want), "expected {want} for\n{src}\ngot {diags:#?}");
+        assert!(
+            codes(&diags).contains(&want),
+            "expected {want} for\n{src}\ngot {diags:#?}"
+        );
     }
 }
 

@@ -15,7 +15,11 @@ pub struct Args<'a> {
 
 impl<'a> Args<'a> {
     /// Matches `call`'s arguments to `params`; reports problems into `diags`.
-    pub fn new(call: &'a Call, params: &'static [&'static str], diags: &mut Vec<Diagnostic>) -> Self {
+    pub fn new(
+        call: &'a Call,
+        params: &'static [&'static str],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut values: Vec<Option<&Expr>> = vec![None; params.len()];
         let callee = &call.callee.name;
         let list = params.join(", ");
@@ -27,7 +31,10 @@ impl<'a> Args<'a> {
                     Diagnostic::error(
                         codes::SETTING_UNKNOWN_ARG,
                         arg.span,
-                        format!("`{callee}` takes at most {} positional arguments", params.len()),
+                        format!(
+                            "`{callee}` takes at most {} positional arguments",
+                            params.len()
+                        ),
                     )
                     .with_primary_text("surplus argument")
                     .with_help(format!("`{callee}` takes: {list}")),

@@ -12,7 +12,8 @@ use super::values;
 use crate::ast::{Entry, Expr, Section};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::graph::{
-    AdvLoss, CallOutput, FDivergence, Game, GameExpr, GameExprKind, GradientPenalty, InstanceNoise, Term,
+    AdvLoss, CallOutput, FDivergence, Game, GameExpr, GameExprKind, GradientPenalty, InstanceNoise,
+    Term,
 };
 use crate::resolve::dims::DimEnv;
 use crate::source::Span;
@@ -35,14 +36,42 @@ pub const GAME_KEYS: &[KeySpec] = &[
     key("patch", Subject::None, false, "patch: true"),
     key("smooth_real", Subject::None, false, "smooth_real: 0.9"),
     key("penalty", Subject::None, false, "penalty: gradient(10)"),
-    key("constrain", Subject::Network, false, "constrain D: clip(0.01)"),
-    key("term", Subject::Name, true, "term recon: 10 * l1(G(a), b) trains G"),
+    key(
+        "constrain",
+        Subject::Network,
+        false,
+        "constrain D: clip(0.01)",
+    ),
+    key(
+        "term",
+        Subject::Name,
+        true,
+        "term recon: 10 * l1(G(a), b) trains G",
+    ),
     key("unroll", Subject::None, false, "unroll: 5"),
-    key("instance_noise", Subject::None, false, "instance_noise: anneal(0.1, 0.0, steps: 1000)"),
-    key("historical_average", Subject::None, false, "historical_average: 1e-3"),
+    key(
+        "instance_noise",
+        Subject::None,
+        false,
+        "instance_noise: anneal(0.1, 0.0, steps: 1000)",
+    ),
+    key(
+        "historical_average",
+        Subject::None,
+        false,
+        "historical_average: 1e-3",
+    ),
 ];
 
-const LOSSES: &[&str] = &["minimax", "non_saturating", "least_squares", "hinge", "wasserstein", "f_gan", "energy"];
+const LOSSES: &[&str] = &[
+    "minimax",
+    "non_saturating",
+    "least_squares",
+    "hinge",
+    "wasserstein",
+    "f_gan",
+    "energy",
+];
 const DIVERGENCES: &[(&str, FDivergence)] = &[
     ("kl", FDivergence::Kl),
     ("reverse_kl", FDivergence::ReverseKl),
@@ -92,7 +121,10 @@ pub fn check_game(
             None
         }
     };
-    let patch = s.one("patch").and_then(|e| report(values::boolean(&e.value, "patch"), diags)).unwrap_or(false);
+    let patch = s
+        .one("patch")
+        .and_then(|e| report(values::boolean(&e.value, "patch"), diags))
+        .unwrap_or(false);
 
     let mut lower = Lowerer::new(inputs, nets);
     let sides = match (s.one("real"), s.one("fake")) {
@@ -105,25 +137,45 @@ pub fn check_game(
         },
         (Some(r), Some(f)) => written_sides(r, f, &mut lower),
         (Some(one), None) | (None, Some(one)) => {
-            let missing = if one.key.name == "real" { "fake" } else { "real" };
+            let missing = if one.key.name == "real" {
+                "fake"
+            } else {
+                "real"
+            };
             diags.push(
-                Diagnostic::error(codes::GAME_CANNOT_INFER, one.key.span, format!("`{}` is written but `{missing}` is not", one.key.name))
-                    .with_primary_text(format!("`{missing}` missing"))
-                    .with_help(format!("write both, e.g. `real: D(x)` and `fake: D(G(z))`; or neither, to infer them")),
+                Diagnostic::error(
+                    codes::GAME_CANNOT_INFER,
+                    one.key.span,
+                    format!("`{}` is written but `{missing}` is not", one.key.name),
+                )
+                .with_primary_text(format!("`{missing}` missing"))
+                .with_help(
+                    "write both, e.g. `real: D(x)` and `fake: D(G(z))`; or neither, to infer them",
+                ),
             );
             None
         }
     };
 
-    let judge_info = sides.as_ref().and_then(|(real, fake)| judge_of(real, fake, &mut lower.diags));
-    let players = sides.as_ref().map(|(real, fake)| players(fake, real, judge_info.as_ref().map(|j| j.0.as_str())));
+    let judge_info = sides
+        .as_ref()
+        .and_then(|(real, fake)| judge_of(real, fake, &mut lower.diags));
+    let players = sides
+        .as_ref()
+        .map(|(real, fake)| players(fake, real, judge_info.as_ref().map(|j| j.0.as_str())));
     if let (Some((judge, _)), Some(players)) = (&judge_info, &players) {
         if players.is_empty() {
             let span = sides.as_ref().map_or(section.span, |s| s.1.span);
             lower.diags.push(
-                Diagnostic::error(codes::GAME_NO_PLAYERS, span, format!("`fake` calls no network other than the judge `{judge}`"))
-                    .with_primary_text("nothing generates the fake samples")
-                    .with_help(format!("feed the judge a generated sample, e.g. `fake: {judge}(G(z))`")),
+                Diagnostic::error(
+                    codes::GAME_NO_PLAYERS,
+                    span,
+                    format!("`fake` calls no network other than the judge `{judge}`"),
+                )
+                .with_primary_text("nothing generates the fake samples")
+                .with_help(format!(
+                    "feed the judge a generated sample, e.g. `fake: {judge}(G(z))`"
+                )),
             );
         }
     }
@@ -135,9 +187,15 @@ pub fn check_game(
             Some(v)
         } else {
             diags.push(
-                Diagnostic::error(codes::SETTING_OUT_OF_RANGE, e.value.span, format!("`smooth_real` must be in (0, 1], got {v}"))
-                    .with_primary_text("the target for real samples")
-                    .with_help("one-sided label smoothing uses a target just below 1, e.g. `smooth_real: 0.9`"),
+                Diagnostic::error(
+                    codes::SETTING_OUT_OF_RANGE,
+                    e.value.span,
+                    format!("`smooth_real` must be in (0, 1], got {v}"),
+                )
+                .with_primary_text("the target for real samples")
+                .with_help(
+                    "one-sided label smoothing uses a target just below 1, e.g. `smooth_real: 0.9`",
+                ),
             );
             None
         }
@@ -149,7 +207,9 @@ pub fn check_game(
         .one("unroll")
         .and_then(|e| report(values::positive(&e.value, "unroll", dims), diags))
         .map(|v| v as usize);
-    let instance_noise = s.one("instance_noise").and_then(|e| instance_noise(&e.value, dims, diags));
+    let instance_noise = s
+        .one("instance_noise")
+        .and_then(|e| instance_noise(&e.value, dims, diags));
     let historical_average = s.one("historical_average").and_then(|e| {
         let v = report(values::number(&e.value, "historical_average"), diags)?;
         if v > 0.0 {
@@ -170,7 +230,15 @@ pub fn check_game(
     let loss = loss?;
     if let Some(net) = nets.get(&judge) {
         let loss_span = s.one("loss").map_or(section.span, |e| e.value.span);
-        lints::check_judge(net, judge_output, loss, loss_span, patch, gradient_penalty.is_some(), diags);
+        lints::check_judge(
+            net,
+            judge_output,
+            loss,
+            loss_span,
+            patch,
+            gradient_penalty.is_some(),
+            diags,
+        );
         lints::check_clip(&clip, loss, &s, diags);
     }
     let errors_after = diags.iter().filter(|d| d.is_error()).count();
@@ -206,14 +274,23 @@ fn unknown_value(expr: &Expr, what: &str, found: &str, allowed: &[&str]) -> Diag
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("`{what}` is one of: {}", allowed.join(", ")),
     };
-    Diagnostic::error(codes::SETTING_UNKNOWN_VALUE, expr.span, format!("unknown {what} `{found}`"))
-        .with_primary_text(format!("not a {what}"))
-        .with_help(help)
+    Diagnostic::error(
+        codes::SETTING_UNKNOWN_VALUE,
+        expr.span,
+        format!("unknown {what} `{found}`"),
+    )
+    .with_primary_text(format!("not a {what}"))
+    .with_help(help)
 }
 
 fn loss(expr: &Expr, diags: &mut Vec<Diagnostic>) -> Option<AdvLoss> {
     let Some((name, call)) = values::call_or_word(expr) else {
-        diags.push(values::wrong_type(expr, "loss", "a loss name", "non_saturating"));
+        diags.push(values::wrong_type(
+            expr,
+            "loss",
+            "a loss name",
+            "non_saturating",
+        ));
         return None;
     };
     let simple = match name {
@@ -269,9 +346,13 @@ fn loss(expr: &Expr, diags: &mut Vec<Diagnostic>) -> Option<AdvLoss> {
             Some(AdvLoss::Energy { margin })
         } else {
             diags.push(
-                Diagnostic::error(codes::SETTING_OUT_OF_RANGE, e.span, format!("the margin must be positive, got {margin}"))
-                    .with_primary_text("not positive")
-                    .with_help("EBGAN uses a margin such as `energy(margin: 10)`"),
+                Diagnostic::error(
+                    codes::SETTING_OUT_OF_RANGE,
+                    e.span,
+                    format!("the margin must be positive, got {margin}"),
+                )
+                .with_primary_text("not positive")
+                .with_help("EBGAN uses a margin such as `energy(margin: 10)`"),
             );
             None
         }
@@ -288,9 +369,17 @@ fn written_sides(real: &Entry, fake: &Entry, lower: &mut Lowerer) -> Option<(Gam
             if !matches!(e.kind, GameExprKind::Call { .. }) {
                 ok = false;
                 lower.diags.push(
-                    Diagnostic::error(codes::GAME_NOT_A_CALL, entry.value.span, format!("`{}` must be a call of the judge network", entry.key.name))
-                        .with_primary_text(format!("this is {}", e.ty))
-                        .with_help(if entry.key.name == "real" { "write e.g. `real: D(x)`" } else { "write e.g. `fake: D(G(z))`" }),
+                    Diagnostic::error(
+                        codes::GAME_NOT_A_CALL,
+                        entry.value.span,
+                        format!("`{}` must be a call of the judge network", entry.key.name),
+                    )
+                    .with_primary_text(format!("this is {}", e.ty))
+                    .with_help(if entry.key.name == "real" {
+                        "write e.g. `real: D(x)`"
+                    } else {
+                        "write e.g. `fake: D(G(z))`"
+                    }),
                 );
             }
         }
@@ -303,12 +392,32 @@ fn written_sides(real: &Entry, fake: &Entry, lower: &mut Lowerer) -> Option<(Gam
 }
 
 /// The judge and its adversarial output, when real and fake agree.
-fn judge_of(real: &GameExpr, fake: &GameExpr, diags: &mut Vec<Diagnostic>) -> Option<(String, usize)> {
-    let (GameExprKind::Call { network: rn, output: ro, .. }, GameExprKind::Call { network: fnet, output: fo, .. }) = (&real.kind, &fake.kind) else {
+fn judge_of(
+    real: &GameExpr,
+    fake: &GameExpr,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(String, usize)> {
+    let (
+        GameExprKind::Call {
+            network: rn,
+            output: ro,
+            ..
+        },
+        GameExprKind::Call {
+            network: fnet,
+            output: fo,
+            ..
+        },
+    ) = (&real.kind, &fake.kind)
+    else {
         return None;
     };
     if rn != fnet || ro != fo {
-        let what = if rn != fnet { "call different networks" } else { "read different outputs" };
+        let what = if rn != fnet {
+            "call different networks"
+        } else {
+            "read different outputs"
+        };
         diags.push(
             Diagnostic::error(codes::GAME_JUDGE_MISMATCH, fake.span, format!("`real` and `fake` {what}"))
                 .with_primary_text(format!("fake: {}", describe_call(fnet, fo)))
@@ -372,7 +481,12 @@ fn players(fake: &GameExpr, real: &GameExpr, judge: Option<&str>) -> Vec<String>
 
 fn penalty(expr: &Expr, diags: &mut Vec<Diagnostic>) -> Option<GradientPenalty> {
     let Some((name, Some(c))) = values::call_or_word(expr) else {
-        diags.push(values::wrong_type(expr, "penalty", "a penalty call", "gradient(10)"));
+        diags.push(values::wrong_type(
+            expr,
+            "penalty",
+            "a penalty call",
+            "gradient(10)",
+        ));
         return None;
     };
     if name != "gradient" {
@@ -380,7 +494,11 @@ fn penalty(expr: &Expr, diags: &mut Vec<Diagnostic>) -> Option<GradientPenalty> 
         return None;
     }
     let args = Args::new(c, &["weight", "target"], diags);
-    let weight = report(args.require("weight", "gradient(10)").and_then(|e| values::number(e, "weight")), diags)?;
+    let weight = report(
+        args.require("weight", "gradient(10)")
+            .and_then(|e| values::number(e, "weight")),
+        diags,
+    )?;
     let target = match args.get("target") {
         Some(e) => report(values::number(e, "target"), diags)?,
         None => 1.0,
@@ -406,7 +524,12 @@ fn constraints(s: &Settings, nets: &Nets, diags: &mut Vec<Diagnostic>) -> Vec<(S
             continue;
         }
         let Some((name, Some(c))) = values::call_or_word(&e.value) else {
-            diags.push(values::wrong_type(&e.value, "constrain", "a constraint call", "clip(0.01)"));
+            diags.push(values::wrong_type(
+                &e.value,
+                "constrain",
+                "a constraint call",
+                "clip(0.01)",
+            ));
             continue;
         };
         if name != "clip" {
@@ -414,16 +537,24 @@ fn constraints(s: &Settings, nets: &Nets, diags: &mut Vec<Diagnostic>) -> Vec<(S
             continue;
         }
         let args = Args::new(c, &["bound"], diags);
-        let Some(v) = report(args.require("bound", "clip(0.01)").and_then(|x| values::number(x, "bound")), diags) else {
+        let Some(v) = report(
+            args.require("bound", "clip(0.01)")
+                .and_then(|x| values::number(x, "bound")),
+            diags,
+        ) else {
             continue;
         };
         if v > 0.0 {
             out.push((subject.name.clone(), v));
         } else {
             diags.push(
-                Diagnostic::error(codes::SETTING_OUT_OF_RANGE, e.value.span, format!("the clipping bound must be positive, got {v}"))
-                    .with_primary_text("not positive")
-                    .with_help("WGAN clips weights to [-0.01, 0.01]: `clip(0.01)`"),
+                Diagnostic::error(
+                    codes::SETTING_OUT_OF_RANGE,
+                    e.value.span,
+                    format!("the clipping bound must be positive, got {v}"),
+                )
+                .with_primary_text("not positive")
+                .with_help("WGAN clips weights to [-0.01, 0.01]: `clip(0.01)`"),
             );
         }
     }
@@ -436,12 +567,25 @@ fn terms(s: &Settings, nets: &Nets, lower: &mut Lowerer) -> Vec<Term> {
         let Some(name) = &e.subject else { continue };
         let expr = lower.lower(&e.value);
         if e.trains.is_empty() {
-            let called = expr.as_ref().map(|x| players(x, x, None)).unwrap_or_default();
-            let suggestion = if called.is_empty() { "G".to_string() } else { called.join(", ") };
+            let called = expr
+                .as_ref()
+                .map(|x| players(x, x, None))
+                .unwrap_or_default();
+            let suggestion = if called.is_empty() {
+                "G".to_string()
+            } else {
+                called.join(", ")
+            };
             lower.diags.push(
-                Diagnostic::error(codes::SETTING_TRAINS, name.span, format!("term `{}` does not say which networks it trains", name.name))
-                    .with_primary_text("no `trains`")
-                    .with_help(format!("append `trains {suggestion}` (the networks whose optimizers minimise it)")),
+                Diagnostic::error(
+                    codes::SETTING_TRAINS,
+                    name.span,
+                    format!("term `{}` does not say which networks it trains", name.name),
+                )
+                .with_primary_text("no `trains`")
+                .with_help(format!(
+                    "append `trains {suggestion}` (the networks whose optimizers minimise it)"
+                )),
             );
             continue;
         }
@@ -455,9 +599,15 @@ fn terms(s: &Settings, nets: &Nets, lower: &mut Lowerer) -> Vec<Term> {
         let Some(expr) = expr else { continue };
         if expr.ty != scalar() || !is_reduced(&expr) {
             lower.diags.push(
-                Diagnostic::error(codes::GAME_TERM_OPERANDS, e.value.span, format!("term `{}` is not a single number", name.name))
-                    .with_primary_text(format!("this is {} per sample", expr.ty))
-                    .with_help("reduce it with a loss function, e.g. `l1(a, b)`, `mse(a, b)` or `mean(...)`"),
+                Diagnostic::error(
+                    codes::GAME_TERM_OPERANDS,
+                    e.value.span,
+                    format!("term `{}` is not a single number", name.name),
+                )
+                .with_primary_text(format!("this is {} per sample", expr.ty))
+                .with_help(
+                    "reduce it with a loss function, e.g. `l1(a, b)`, `mse(a, b)` or `mean(...)`",
+                ),
             );
             continue;
         }
@@ -483,29 +633,54 @@ fn is_reduced(e: &GameExpr) -> bool {
     }
 }
 
-fn instance_noise(expr: &Expr, dims: &DimEnv, diags: &mut Vec<Diagnostic>) -> Option<InstanceNoise> {
+fn instance_noise(
+    expr: &Expr,
+    dims: &DimEnv,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<InstanceNoise> {
     if let Ok(v) = values::number(expr, "instance_noise") {
         if v >= 0.0 {
-            return Some(InstanceNoise { start: v, end: v, steps: 0 });
+            return Some(InstanceNoise {
+                start: v,
+                end: v,
+                steps: 0,
+            });
         }
     }
     let Some(("anneal", Some(c))) = values::call_or_word(expr) else {
-        diags.push(values::wrong_type(expr, "instance_noise", "a standard deviation or `anneal(start, end, steps: n)`", "anneal(0.1, 0.0, steps: 1000)"));
+        diags.push(values::wrong_type(
+            expr,
+            "instance_noise",
+            "a standard deviation or `anneal(start, end, steps: n)`",
+            "anneal(0.1, 0.0, steps: 1000)",
+        ));
         return None;
     };
     let args = Args::new(c, &["start", "end", "steps"], diags);
-    let start = report(args.require("start", "anneal(0.1, 0.0, steps: 1000)").and_then(|e| values::number(e, "start")), diags);
+    let start = report(
+        args.require("start", "anneal(0.1, 0.0, steps: 1000)")
+            .and_then(|e| values::number(e, "start")),
+        diags,
+    );
     let end = match args.get("end") {
         Some(e) => report(values::number(e, "end"), diags),
         None => Some(0.0),
     };
-    let steps = report(args.require("steps", "anneal(0.1, 0.0, steps: 1000)").and_then(|e| values::positive(e, "steps", dims)), diags);
+    let steps = report(
+        args.require("steps", "anneal(0.1, 0.0, steps: 1000)")
+            .and_then(|e| values::positive(e, "steps", dims)),
+        diags,
+    );
     let (start, end, steps) = (start?, end?, steps?);
     if start < 0.0 || end < 0.0 {
         diags.push(
-            Diagnostic::error(codes::SETTING_OUT_OF_RANGE, expr.span, "noise standard deviations must not be negative")
-                .with_primary_text(format!("anneal({start}, {end}, ...)"))
-                .with_help("e.g. `anneal(0.1, 0.0, steps: 1000)`"),
+            Diagnostic::error(
+                codes::SETTING_OUT_OF_RANGE,
+                expr.span,
+                "noise standard deviations must not be negative",
+            )
+            .with_primary_text(format!("anneal({start}, {end}, ...)"))
+            .with_help("e.g. `anneal(0.1, 0.0, steps: 1000)`"),
         );
         return None;
     }

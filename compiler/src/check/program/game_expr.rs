@@ -85,7 +85,9 @@ impl<'a> Lowerer<'a> {
                         format!("{} is not a game expression", super::values::describe(e)),
                     )
                     .with_primary_text("not allowed here")
-                    .with_help("game expressions are inputs, network calls, loss functions and arithmetic"),
+                    .with_help(
+                        "game expressions are inputs, network calls, loss functions and arithmetic",
+                    ),
                 );
                 None
             }
@@ -120,29 +122,43 @@ impl<'a> Lowerer<'a> {
         }
         if self.nets.is_declared(n) {
             self.diags.push(
-                Diagnostic::error(codes::GAME_UNKNOWN_NAME, span, format!("network `{n}` is used without being called"))
-                    .with_primary_text("a network, not a value")
-                    .with_help(format!("call it with its inputs, e.g. `{n}(...)`")),
+                Diagnostic::error(
+                    codes::GAME_UNKNOWN_NAME,
+                    span,
+                    format!("network `{n}` is used without being called"),
+                )
+                .with_primary_text("a network, not a value")
+                .with_help(format!("call it with its inputs, e.g. `{n}(...)`")),
             );
             return None;
         }
         let help = match did_you_mean(n, inputs.declared.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
-            None if inputs.declared.is_empty() => "declare it with `data`, `latent` or `cond`".to_string(),
+            None if inputs.declared.is_empty() => {
+                "declare it with `data`, `latent` or `cond`".to_string()
+            }
             None => format!("inputs: {}", inputs.declared.join(", ")),
         };
         self.diags.push(
-            Diagnostic::error(codes::GAME_UNKNOWN_NAME, span, format!("unknown name `{n}`"))
-                .with_primary_text("not an input")
-                .with_help(help),
+            Diagnostic::error(
+                codes::GAME_UNKNOWN_NAME,
+                span,
+                format!("unknown name `{n}`"),
+            )
+            .with_primary_text("not an input")
+            .with_help(help),
         );
         None
     }
 
     fn member(&mut self, base: &Expr, member: &Ident, span: Span) -> Option<GameExpr> {
         match &base.kind {
-            ExprKind::Call(c) if self.nets.is_declared(&c.callee.name) => self.call(c, Some(member), span),
-            ExprKind::Name(x) if member.name == "label" && self.inputs.data.iter().any(|d| &d.name == x) => {
+            ExprKind::Call(c) if self.nets.is_declared(&c.callee.name) => {
+                self.call(c, Some(member), span)
+            }
+            ExprKind::Name(x)
+                if member.name == "label" && self.inputs.data.iter().any(|d| &d.name == x) =>
+            {
                 self.label(x, span)
             }
             ExprKind::Name(n) if self.nets.is_declared(n) => {
@@ -183,7 +199,9 @@ impl<'a> Lowerer<'a> {
                     format!("the number of classes of `{x}.label` is not known"),
                 )
                 .with_primary_text("labels of a file source")
-                .with_help(format!("declare it: `cond y: class(10) from {x}.label`, and use `y`")),
+                .with_help(format!(
+                    "declare it: `cond y: class(10) from {x}.label`, and use `y`"
+                )),
             );
             return None;
         };
@@ -206,20 +224,29 @@ impl<'a> Lowerer<'a> {
                 Diagnostic::error(
                     codes::GAME_TERM_OPERANDS,
                     span,
-                    format!("`{}` needs operands of equal shape or a number", op.symbol()),
+                    format!(
+                        "`{}` needs operands of equal shape or a number",
+                        op.symbol()
+                    ),
                 )
                 .with_label(a.span, a.ty.to_string())
                 .with_label(b.span, b.ty.to_string())
-                .with_help("reduce each side to a number first, e.g. with `mean(...)` or `l1(a, b)`"),
+                .with_help(
+                    "reduce each side to a number first, e.g. with `mean(...)` or `l1(a, b)`",
+                ),
             );
             return None;
         };
         if matches!(a.ty, ValueType::Class(_)) || matches!(b.ty, ValueType::Class(_)) {
             self.diags.push(
-                Diagnostic::error(codes::GAME_TERM_OPERANDS, span, "class labels are not numbers")
-                    .with_label(a.span, a.ty.to_string())
-                    .with_label(b.span, b.ty.to_string())
-                    .with_help("use labels in `cross_entropy(logits, labels)`"),
+                Diagnostic::error(
+                    codes::GAME_TERM_OPERANDS,
+                    span,
+                    "class labels are not numbers",
+                )
+                .with_label(a.span, a.ty.to_string())
+                .with_label(b.span, b.ty.to_string())
+                .with_help("use labels in `cross_entropy(logits, labels)`"),
             );
             return None;
         }
@@ -236,9 +263,13 @@ impl<'a> Lowerer<'a> {
         if let Some(&(_, func, arity)) = FUNCTIONS.iter().find(|f| f.0 == name) {
             if let Some(m) = member {
                 self.diags.push(
-                    Diagnostic::error(codes::GAME_UNKNOWN_OUTPUT, m.span, format!("`{name}(...)` has no member `{}`", m.name))
-                        .with_primary_text("a loss is a single number")
-                        .with_help("remove the member"),
+                    Diagnostic::error(
+                        codes::GAME_UNKNOWN_OUTPUT,
+                        m.span,
+                        format!("`{name}(...)` has no member `{}`", m.name),
+                    )
+                    .with_primary_text("a loss is a single number")
+                    .with_help("remove the member"),
                 );
                 return None;
             }
@@ -257,9 +288,13 @@ impl<'a> Lowerer<'a> {
                 codes::GAME_UNKNOWN_FUNCTION
             };
             self.diags.push(
-                Diagnostic::error(code, c.callee.span, format!("there is no network or loss function `{name}`"))
-                    .with_primary_text("unknown")
-                    .with_help(help),
+                Diagnostic::error(
+                    code,
+                    c.callee.span,
+                    format!("there is no network or loss function `{name}`"),
+                )
+                .with_primary_text("unknown")
+                .with_help(help),
             );
             for a in &c.args {
                 self.lower(a);
@@ -269,12 +304,20 @@ impl<'a> Lowerer<'a> {
         let args: Vec<Option<GameExpr>> = c.args.iter().map(|a| self.lower(a)).collect();
         let net = self.nets.get(name)?;
         if !c.named.is_empty() || args.len() != net.inputs.len() {
-            let sig: Vec<String> = net.inputs.iter().map(|p| format!("{}: {}", p.name, p.ty)).collect();
+            let sig: Vec<String> = net
+                .inputs
+                .iter()
+                .map(|p| format!("{}: {}", p.name, p.ty))
+                .collect();
             self.diags.push(
                 Diagnostic::error(
                     codes::GAME_ARITY,
                     c.callee.span,
-                    format!("`{name}` takes {} inputs, {} given", net.inputs.len(), args.len() + c.named.len()),
+                    format!(
+                        "`{name}` takes {} inputs, {} given",
+                        net.inputs.len(),
+                        args.len() + c.named.len()
+                    ),
                 )
                 .with_primary_text(format!("{name}({})", sig.join(", ")))
                 .with_label(net.span, "declared here")
@@ -308,7 +351,12 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn output(&mut self, net: &Network, member: Option<&Ident>, span: Span) -> Option<(CallOutput, ValueType)> {
+    fn output(
+        &mut self,
+        net: &Network,
+        member: Option<&Ident>,
+        span: Span,
+    ) -> Option<(CallOutput, ValueType)> {
         let Some(m) = member else {
             if net.outputs.len() == 1 {
                 return Some((CallOutput::Port(0), net.outputs[0].ty.clone()));
@@ -318,10 +366,18 @@ impl<'a> Lowerer<'a> {
                 Diagnostic::error(
                     codes::GAME_AMBIGUOUS_OUTPUT,
                     span,
-                    format!("`{}` has {} outputs; say which one is read", net.name, names.len()),
+                    format!(
+                        "`{}` has {} outputs; say which one is read",
+                        net.name,
+                        names.len()
+                    ),
                 )
                 .with_primary_text("which output?")
-                .with_help(format!("add `.{}` (outputs: {})", names.first().copied().unwrap_or("out"), names.join(", "))),
+                .with_help(format!(
+                    "add `.{}` (outputs: {})",
+                    names.first().copied().unwrap_or("out"),
+                    names.join(", ")
+                )),
             );
             return None;
         };
@@ -335,7 +391,11 @@ impl<'a> Lowerer<'a> {
         names.extend(net.features.iter().map(|(n, _)| n.as_str()));
         let help = match did_you_mean(&m.name, names.iter().copied()) {
             Some(s) => format!("did you mean `.{s}`?"),
-            None => format!("`{}` has outputs and features: {}", net.name, names.join(", ")),
+            None => format!(
+                "`{}` has outputs and features: {}",
+                net.name,
+                names.join(", ")
+            ),
         };
         self.diags.push(
             Diagnostic::error(
@@ -352,7 +412,10 @@ impl<'a> Lowerer<'a> {
     fn function(&mut self, c: &Call, func: LossFn, arity: usize, span: Span) -> Option<GameExpr> {
         let name = &c.callee.name;
         // `feature_matching(D.f)` and `pull_away(D.f)` read a feature of the judge.
-        if c.args.len() == 1 && c.named.is_empty() && matches!(func, LossFn::FeatureMatching | LossFn::PullAway) {
+        if c.args.len() == 1
+            && c.named.is_empty()
+            && matches!(func, LossFn::FeatureMatching | LossFn::PullAway)
+        {
             if let ExprKind::Member(base, f) = &c.args[0].kind {
                 if let ExprKind::Name(n) = &base.kind {
                     if self.nets.is_declared(n) {
@@ -366,7 +429,10 @@ impl<'a> Lowerer<'a> {
                 Diagnostic::error(
                     codes::GAME_TERM_OPERANDS,
                     c.callee.span,
-                    format!("`{name}` takes {arity} operand(s), {} given", c.args.len() + c.named.len()),
+                    format!(
+                        "`{name}` takes {arity} operand(s), {} given",
+                        c.args.len() + c.named.len()
+                    ),
                 )
                 .with_primary_text("wrong number of operands")
                 .with_help(usage(func)),
@@ -378,19 +444,33 @@ impl<'a> Lowerer<'a> {
         let problem = match (func, args.as_slice()) {
             (LossFn::CrossEntropy, [a, b]) => match (&a.ty, &b.ty) {
                 (ValueType::Tensor(Shape(s)), ValueType::Class(n)) if s.as_slice() == [*n] => None,
-                _ => Some(format!("expected logits [B, n] and class(n) labels, found {} and {}", a.ty, b.ty)),
+                _ => Some(format!(
+                    "expected logits [B, n] and class(n) labels, found {} and {}",
+                    a.ty, b.ty
+                )),
             },
             (_, [a, b]) => {
                 let tensor = |t: &ValueType| matches!(t, ValueType::Tensor(_));
-                let fits = tensor(&a.ty) && (a.ty == b.ty || (func == LossFn::BceWithLogits && b.ty == scalar()));
-                (!fits).then(|| format!("operands must be tensors of the same shape, found {} and {}", a.ty, b.ty))
+                let fits = tensor(&a.ty)
+                    && (a.ty == b.ty || (func == LossFn::BceWithLogits && b.ty == scalar()));
+                (!fits).then(|| {
+                    format!(
+                        "operands must be tensors of the same shape, found {} and {}",
+                        a.ty, b.ty
+                    )
+                })
             }
-            (_, [a]) => (!matches!(a.ty, ValueType::Tensor(_))).then(|| format!("expected a tensor, found {}", a.ty)),
+            (_, [a]) => (!matches!(a.ty, ValueType::Tensor(_)))
+                .then(|| format!("expected a tensor, found {}", a.ty)),
             _ => None,
         };
         if let Some(msg) = problem {
-            let mut d = Diagnostic::error(codes::GAME_TERM_OPERANDS, c.callee.span, format!("`{name}`: {msg}"))
-                .with_primary_text("operands do not fit");
+            let mut d = Diagnostic::error(
+                codes::GAME_TERM_OPERANDS,
+                c.callee.span,
+                format!("`{name}`: {msg}"),
+            )
+            .with_primary_text("operands do not fit");
             for a in &args {
                 d = d.with_label(a.span, a.ty.to_string());
             }
@@ -404,7 +484,14 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn judge_feature(&mut self, c: &Call, n: &str, f: &Ident, func: LossFn, span: Span) -> Option<GameExpr> {
+    fn judge_feature(
+        &mut self,
+        c: &Call,
+        n: &str,
+        f: &Ident,
+        func: LossFn,
+        span: Span,
+    ) -> Option<GameExpr> {
         let (real, fake) = self.judge_calls.clone()?;
         let judge = match &fake.kind {
             GameExprKind::Call { network, .. } => network.clone(),
@@ -415,10 +502,16 @@ impl<'a> Lowerer<'a> {
                 Diagnostic::error(
                     codes::GAME_UNKNOWN_OUTPUT,
                     c.args[0].span,
-                    format!("`{n}.{}` reads a feature of the judge, which is `{judge}`", f.name),
+                    format!(
+                        "`{n}.{}` reads a feature of the judge, which is `{judge}`",
+                        f.name
+                    ),
                 )
                 .with_primary_text(format!("`{n}` is not the judge"))
-                .with_help(format!("write `{judge}.{}`, or pass explicit calls such as `{}({n}(...).{}, ...)`", f.name, c.callee.name, f.name)),
+                .with_help(format!(
+                    "write `{judge}.{}`, or pass explicit calls such as `{}({n}(...).{}, ...)`",
+                    f.name, c.callee.name, f.name
+                )),
             );
             return None;
         }
@@ -457,8 +550,12 @@ fn usage(func: LossFn) -> &'static str {
     match func {
         LossFn::L1 => "`l1(a, b)`: mean |a - b| over tensors of one shape",
         LossFn::Mse => "`mse(a, b)`: mean (a - b)^2 over tensors of one shape",
-        LossFn::BceWithLogits => "`bce(logits, targets)`: targets of the logits' shape, or a number",
-        LossFn::CrossEntropy => "`cross_entropy(logits, labels)`: logits [B, n] and class(n) labels",
+        LossFn::BceWithLogits => {
+            "`bce(logits, targets)`: targets of the logits' shape, or a number"
+        }
+        LossFn::CrossEntropy => {
+            "`cross_entropy(logits, labels)`: logits [B, n] and class(n) labels"
+        }
         LossFn::FeatureMatching => "`feature_matching(D.f)` or `feature_matching(a, b)`",
         LossFn::PullAway => "`pull_away(E(x).code)` or `pull_away(D.f)`",
         LossFn::Mean => "`mean(e)`: the mean of a tensor",
@@ -474,15 +571,16 @@ pub fn check_arg(net: &Network, i: usize, arg: &GameExpr, inputs: &Inputs) -> Op
         return None;
     }
     let is_class = matches!(arg.ty, ValueType::Class(_)) || matches!(port.ty, ValueType::Class(_));
-    let is_cond_input = matches!(
-        arg.kind,
-        GameExprKind::Cond(_) | GameExprKind::Label(_)
-    ) || (is_class && matches!(arg.kind, GameExprKind::Latent(_)));
+    let is_cond_input = matches!(arg.kind, GameExprKind::Cond(_) | GameExprKind::Label(_))
+        || (is_class && matches!(arg.kind, GameExprKind::Latent(_)));
     if is_class || is_cond_input {
         let mut d = Diagnostic::error(
             codes::GAME_COND_MISMATCH,
             arg.span,
-            format!("conditioning input of type {} does not fit `{}`'s input `{}: {}`", arg.ty, net.name, port.name, port.ty),
+            format!(
+                "conditioning input of type {} does not fit `{}`'s input `{}: {}`",
+                arg.ty, net.name, port.name, port.ty
+            ),
         )
         .with_primary_text(format!("this is {}", arg.ty))
         .with_label(port.span, format!("`{}` expects {}", net.name, port.ty));
@@ -503,12 +601,22 @@ pub fn check_arg(net: &Network, i: usize, arg: &GameExpr, inputs: &Inputs) -> Op
         let mut d = Diagnostic::error(
             codes::GAME_FAKE_SHAPE,
             arg.span,
-            format!("`{network}` produces {} but `{}` takes {} as `{}`", arg.ty, net.name, port.ty, port.name),
+            format!(
+                "`{network}` produces {} but `{}` takes {} as `{}`",
+                arg.ty, net.name, port.ty, port.name
+            ),
         )
         .with_primary_text(format!("`{network}` output: {}", arg.ty))
         .with_label(port.span, format!("`{}` input: {}", net.name, port.ty));
-        if let Some(data) = inputs.data.iter().find(|d| ValueType::Tensor(d.shape.clone()) == port.ty) {
-            d = d.with_label(data.span, format!("real data `{}`: {}", data.name, data.shape));
+        if let Some(data) = inputs
+            .data
+            .iter()
+            .find(|d| ValueType::Tensor(d.shape.clone()) == port.ty)
+        {
+            d = d.with_label(
+                data.span,
+                format!("real data `{}`: {}", data.name, data.shape),
+            );
         }
         return Some(d.with_help(format!(
             "make `{network}` end in {} (the shape of the samples `{}` judges), or change its last layers",
@@ -518,7 +626,10 @@ pub fn check_arg(net: &Network, i: usize, arg: &GameExpr, inputs: &Inputs) -> Op
     let mut d = Diagnostic::error(
         codes::GAME_ARGUMENT_TYPE,
         arg.span,
-        format!("`{}` expects {} for `{}`, found {}", net.name, port.ty, port.name, arg.ty),
+        format!(
+            "`{}` expects {} for `{}`, found {}",
+            net.name, port.ty, port.name, arg.ty
+        ),
     )
     .with_primary_text(format!("this is {}", arg.ty))
     .with_label(port.span, format!("declared {}", port.ty));
@@ -539,7 +650,10 @@ pub fn check_arg(net: &Network, i: usize, arg: &GameExpr, inputs: &Inputs) -> Op
 
 fn input_name(arg: &GameExpr) -> Option<&str> {
     match &arg.kind {
-        GameExprKind::Data(n) | GameExprKind::Latent(n) | GameExprKind::Cond(n) | GameExprKind::Label(n) => Some(n),
+        GameExprKind::Data(n)
+        | GameExprKind::Latent(n)
+        | GameExprKind::Cond(n)
+        | GameExprKind::Label(n) => Some(n),
         _ => None,
     }
 }

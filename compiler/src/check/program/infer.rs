@@ -12,7 +12,11 @@ use crate::graph::{CallOutput, GameExpr, GameExprKind, Network, ValueType};
 use crate::source::Span;
 
 /// The inferred `(real, fake)` judge calls; `Ok(None)` when a network involved failed to check.
-pub fn infer(inputs: &Inputs, nets: &Nets, span: Span) -> Result<Option<(GameExpr, GameExpr)>, Vec<Diagnostic>> {
+pub fn infer(
+    inputs: &Inputs,
+    nets: &Nets,
+    span: Span,
+) -> Result<Option<(GameExpr, GameExpr)>, Vec<Diagnostic>> {
     let gens = nets.with_role(Role::Generator);
     let discs = nets.with_role(Role::Discriminator);
     if gens.len() != 1 || discs.len() != 1 || inputs.data.len() != 1 {
@@ -22,7 +26,11 @@ pub fn infer(inputs: &Inputs, nets: &Nets, span: Span) -> Result<Option<(GameExp
             discs.len(),
             inputs.data.len()
         );
-        return Err(vec![cannot_infer(span, &found, "write `real: D(x)` and `fake: D(G(z))` in the game")]);
+        return Err(vec![cannot_infer(
+            span,
+            &found,
+            "write `real: D(x)` and `fake: D(G(z))` in the game",
+        )]);
     }
     let (Some(g), Some(d)) = (nets.get(gens[0]), nets.get(discs[0])) else {
         return Ok(None);
@@ -40,8 +48,14 @@ pub fn infer(inputs: &Inputs, nets: &Nets, span: Span) -> Result<Option<(GameExp
             }
             None => diags.push(cannot_infer(
                 port.span,
-                &format!("no latent or condition fits `{}`'s input `{}: {}`", g.name, port.name, port.ty),
-                &format!("declare e.g. `latent {}: {} ~ normal(0, 1)`, or write `fake:` yourself", port.name, port.ty),
+                &format!(
+                    "no latent or condition fits `{}`'s input `{}: {}`",
+                    g.name, port.name, port.ty
+                ),
+                &format!(
+                    "declare e.g. `latent {}: {} ~ normal(0, 1)`, or write `fake:` yourself",
+                    port.name, port.ty
+                ),
             )),
         }
     }
@@ -53,9 +67,17 @@ pub fn infer(inputs: &Inputs, nets: &Nets, span: Span) -> Result<Option<(GameExp
     let Some(adv) = adv_output(d) else {
         let names: Vec<&str> = d.outputs.iter().map(|p| p.name.as_str()).collect();
         diags.push(
-            Diagnostic::error(codes::GAME_AMBIGUOUS_OUTPUT, d.span, format!("`{}` has several outputs and none is called `adv`", d.name))
-                .with_primary_text(format!("outputs: {}", names.join(", ")))
-                .with_help(format!("write `real: {0}(...).{1}` and `fake: {0}(...).{1}` with the adversarial output", d.name, names.first().copied().unwrap_or("adv"))),
+            Diagnostic::error(
+                codes::GAME_AMBIGUOUS_OUTPUT,
+                d.span,
+                format!("`{}` has several outputs and none is called `adv`", d.name),
+            )
+            .with_primary_text(format!("outputs: {}", names.join(", ")))
+            .with_help(format!(
+                "write `real: {0}(...).{1}` and `fake: {0}(...).{1}` with the adversarial output",
+                d.name,
+                names.first().copied().unwrap_or("adv")
+            )),
         );
         return Err(diags);
     };
@@ -65,15 +87,26 @@ pub fn infer(inputs: &Inputs, nets: &Nets, span: Span) -> Result<Option<(GameExp
             args: g_args,
             output: CallOutput::Port(0),
         },
-        ty: g.outputs.first().map_or(ValueType::Class(0), |p| p.ty.clone()),
+        ty: g
+            .outputs
+            .first()
+            .map_or(ValueType::Class(0), |p| p.ty.clone()),
         span: g.outputs.first().map_or(g.span, |p| p.span),
     };
     if g.outputs.len() != 1 {
-        diags.push(cannot_infer(g.span, &format!("`{}` has several outputs", g.name), "write `fake: D(G(z).out)` naming the sample output"));
+        diags.push(cannot_infer(
+            g.span,
+            &format!("`{}` has several outputs", g.name),
+            "write `fake: D(G(z).out)` naming the sample output",
+        ));
         return Err(diags);
     }
     let sample_ty = ValueType::Tensor(data.shape.clone());
-    let tensor_ports = d.inputs.iter().filter(|p| matches!(p.ty, ValueType::Tensor(_))).count();
+    let tensor_ports = d
+        .inputs
+        .iter()
+        .filter(|p| matches!(p.ty, ValueType::Tensor(_)))
+        .count();
     let (mut real_args, mut fake_args) = (Vec::new(), Vec::new());
     let mut sample_port_done = false;
     let mut used: Vec<&str> = Vec::new();
@@ -100,7 +133,10 @@ pub fn infer(inputs: &Inputs, nets: &Nets, span: Span) -> Result<Option<(GameExp
             }
             _ => diags.push(cannot_infer(
                 port.span,
-                &format!("nothing fits `{}`'s input `{}: {}`", d.name, port.name, port.ty),
+                &format!(
+                    "nothing fits `{}`'s input `{}: {}`",
+                    d.name, port.name, port.ty
+                ),
                 "write `real:` and `fake:` yourself",
             )),
         }
@@ -143,23 +179,45 @@ pub fn adv_output(d: &Network) -> Option<usize> {
 
 /// A latent or condition for an input called `name` of type `ty`: same name first, then the
 /// only unused input of that type.
-fn pick_source<'a>(inputs: &'a Inputs, name: &str, ty: &ValueType, used: &[&str]) -> Option<(&'a str, GameExprKind, ValueType, Span)> {
+fn pick_source<'a>(
+    inputs: &'a Inputs,
+    name: &str,
+    ty: &ValueType,
+    used: &[&str],
+) -> Option<(&'a str, GameExprKind, ValueType, Span)> {
     let mut cands: Vec<(&str, GameExprKind, ValueType, Span)> = Vec::new();
     for l in &inputs.latents {
-        cands.push((&l.name, GameExprKind::Latent(l.name.clone()), l.ty.clone(), l.span));
+        cands.push((
+            &l.name,
+            GameExprKind::Latent(l.name.clone()),
+            l.ty.clone(),
+            l.span,
+        ));
     }
     for c in &inputs.conds {
-        cands.push((&c.name, GameExprKind::Cond(c.name.clone()), c.ty.clone(), c.span));
+        cands.push((
+            &c.name,
+            GameExprKind::Cond(c.name.clone()),
+            c.ty.clone(),
+            c.span,
+        ));
     }
     if let Some(i) = cands.iter().position(|c| c.0 == name) {
         return Some(cands.swap_remove(i));
     }
-    let mut typed: Vec<_> = cands.into_iter().filter(|c| &c.2 == ty && !used.contains(&c.0)).collect();
+    let mut typed: Vec<_> = cands
+        .into_iter()
+        .filter(|c| &c.2 == ty && !used.contains(&c.0))
+        .collect();
     (typed.len() == 1).then(|| typed.remove(0))
 }
 
 fn cannot_infer(span: Span, why: &str, help: &str) -> Diagnostic {
-    Diagnostic::error(codes::GAME_CANNOT_INFER, span, format!("cannot infer the game's `real` and `fake`: {why}"))
-        .with_primary_text("write them in the game")
-        .with_help(help.to_string())
+    Diagnostic::error(
+        codes::GAME_CANNOT_INFER,
+        span,
+        format!("cannot infer the game's `real` and `fake`: {why}"),
+    )
+    .with_primary_text("write them in the game")
+    .with_help(help.to_string())
 }

@@ -145,7 +145,12 @@ fn data(d: &InputDecl, dims: &DimEnv) -> Result<DataInput, Vec<Diagnostic>> {
         }
     };
     let Some((src_name, call)) = values::call_or_word(&d.source) else {
-        return Err(vec![values::wrong_type(&d.source, "from", "a data source", "mnist()")]);
+        return Err(vec![values::wrong_type(
+            &d.source,
+            "from",
+            "a data source",
+            "mnist()",
+        )]);
     };
     let callee_span = match call {
         Some(c) => c.callee.span,
@@ -194,39 +199,63 @@ fn data(d: &InputDecl, dims: &DimEnv) -> Result<DataInput, Vec<Diagnostic>> {
             Diagnostic::error(
                 codes::INPUT_DATASET_SHAPE,
                 d.ty.span(),
-                format!("`{}` samples are {want}, but `{}` is declared {}", info.name, d.name.name, input.shape),
+                format!(
+                    "`{}` samples are {want}, but `{}` is declared {}",
+                    info.name, d.name.name, input.shape
+                ),
             )
             .with_primary_text(format!("declared {}", input.shape))
             .with_label(callee_span, format!("{} gives {want}", info.name))
-            .with_help(format!("declare `data {}: {want} from {}(...)`", d.name.name, info.name)),
+            .with_help(format!(
+                "declare `data {}: {want} from {}(...)`",
+                d.name.name, info.name
+            )),
         );
     }
     if let Some(e) = args.get("path") {
-        push_err(&mut diags, values::string(e, "path", "\"images.gz\"").map(|s| input.path = Some(s.to_string())));
+        push_err(
+            &mut diags,
+            values::string(e, "path", "\"images.gz\"").map(|s| input.path = Some(s.to_string())),
+        );
     } else if info.kind == SourceKind::File {
         diags.push(
             Diagnostic::error(
                 codes::INPUT_BAD_ARGUMENT,
                 callee_span,
-                format!("`{}` needs the path of the file or folder to read", info.name),
+                format!(
+                    "`{}` needs the path of the file or folder to read",
+                    info.name
+                ),
             )
             .with_primary_text("no path")
             .with_help(format!("write `{}(\"path\")`", info.name)),
         );
     }
     if let Some(e) = args.get("labels") {
-        push_err(&mut diags, values::string(e, "labels", "\"labels.gz\"").map(|s| input.labels_path = Some(s.to_string())));
+        push_err(
+            &mut diags,
+            values::string(e, "labels", "\"labels.gz\"")
+                .map(|s| input.labels_path = Some(s.to_string())),
+        );
     }
     if let Some(e) = args.get("split") {
         match e.kind {
             ExprKind::Name(ref n) if n == "train" => input.split = Split::Train,
             ExprKind::Name(ref n) if n == "test" && info.has_test => input.split = Split::Test,
             _ => {
-                let ok = if info.has_test { "`train` or `test`" } else { "`train` (it has no test split)" };
+                let ok = if info.has_test {
+                    "`train` or `test`"
+                } else {
+                    "`train` (it has no test split)"
+                };
                 diags.push(
-                    Diagnostic::error(codes::INPUT_BAD_ARGUMENT, e.span, format!("`{}` has no such split", info.name))
-                        .with_primary_text(format!("expected {ok}"))
-                        .with_help("write `split: train`"),
+                    Diagnostic::error(
+                        codes::INPUT_BAD_ARGUMENT,
+                        e.span,
+                        format!("`{}` has no such split", info.name),
+                    )
+                    .with_primary_text(format!("expected {ok}"))
+                    .with_help("write `split: train`"),
                 );
             }
         }
@@ -235,9 +264,13 @@ fn data(d: &InputDecl, dims: &DimEnv) -> Result<DataInput, Vec<Diagnostic>> {
         match values::numbers(e, "range", 2, "[-1, 1]") {
             Ok(v) if v[0] < v[1] => input.range = (v[0], v[1]),
             Ok(v) => diags.push(
-                Diagnostic::error(codes::INPUT_BAD_ARGUMENT, e.span, format!("range [{}, {}] is empty", v[0], v[1]))
-                    .with_primary_text("the lower bound must be below the upper bound")
-                    .with_help(format!("write `range: [{}, {}]`", v[1], v[0])),
+                Diagnostic::error(
+                    codes::INPUT_BAD_ARGUMENT,
+                    e.span,
+                    format!("range [{}, {}] is empty", v[0], v[1]),
+                )
+                .with_primary_text("the lower bound must be below the upper bound")
+                .with_help(format!("write `range: [{}, {}]`", v[1], v[0])),
             ),
             Err(err) => diags.push(err),
         }
@@ -246,9 +279,13 @@ fn data(d: &InputDecl, dims: &DimEnv) -> Result<DataInput, Vec<Diagnostic>> {
         match values::number(e, "std") {
             Ok(v) if v > 0.0 => input.options.push(("std".into(), v)),
             Ok(v) => diags.push(
-                Diagnostic::error(codes::INPUT_BAD_ARGUMENT, e.span, format!("`std` must be positive, got {v}"))
-                    .with_primary_text("not positive")
-                    .with_help("the ring uses `std: 0.02`, the grid `std: 0.05`"),
+                Diagnostic::error(
+                    codes::INPUT_BAD_ARGUMENT,
+                    e.span,
+                    format!("`std` must be positive, got {v}"),
+                )
+                .with_primary_text("not positive")
+                .with_help("the ring uses `std: 0.02`, the grid `std: 0.05`"),
             ),
             Err(err) => diags.push(err),
         }
@@ -270,7 +307,12 @@ fn latent(d: &InputDecl, dims: &DimEnv) -> Result<LatentInput, Vec<Diagnostic>> 
     let what = format!("latent `{}`", d.name.name);
     let ty = value_type(&d.ty, dims, &what).map_err(|e| vec![e])?;
     let Some((prior_name, call)) = values::call_or_word(&d.source) else {
-        return Err(vec![values::wrong_type(&d.source, "~", "a prior", "normal(0, 1)")]);
+        return Err(vec![values::wrong_type(
+            &d.source,
+            "~",
+            "a prior",
+            "normal(0, 1)",
+        )]);
     };
     let span = call.map_or(d.source.span, |c| c.callee.span);
     let mut diags = Vec::new();
@@ -281,7 +323,9 @@ fn latent(d: &InputDecl, dims: &DimEnv) -> Result<LatentInput, Vec<Diagnostic>> 
         _ => {
             let help = match did_you_mean(prior_name, ["normal", "uniform", "categorical"]) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "priors are `normal(mean, std)`, `uniform(lo, hi)` and `categorical`".into(),
+                None => {
+                    "priors are `normal(mean, std)`, `uniform(lo, hi)` and `categorical`".into()
+                }
             };
             return Err(vec![Diagnostic::error(
                 codes::INPUT_UNKNOWN_PRIOR,
@@ -316,14 +360,21 @@ fn latent(d: &InputDecl, dims: &DimEnv) -> Result<LatentInput, Vec<Diagnostic>> 
             }
         }
         None => match prior_name {
-            "normal" => Prior::Normal { mean: 0.0, std: 1.0 },
+            "normal" => Prior::Normal {
+                mean: 0.0,
+                std: 1.0,
+            },
             "uniform" => Prior::Uniform { lo: -1.0, hi: 1.0 },
             _ => Prior::Categorical,
         },
     };
     let bad_param = match prior {
-        Prior::Normal { std, .. } if std <= 0.0 => Some(format!("the standard deviation must be positive, got {std}")),
-        Prior::Uniform { lo, hi } if lo >= hi => Some(format!("uniform({lo}, {hi}) is empty: `lo` must be below `hi`")),
+        Prior::Normal { std, .. } if std <= 0.0 => Some(format!(
+            "the standard deviation must be positive, got {std}"
+        )),
+        Prior::Uniform { lo, hi } if lo >= hi => Some(format!(
+            "uniform({lo}, {hi}) is empty: `lo` must be below `hi`"
+        )),
         _ => None,
     };
     if let Some(msg) = bad_param {
@@ -335,7 +386,11 @@ fn latent(d: &InputDecl, dims: &DimEnv) -> Result<LatentInput, Vec<Diagnostic>> 
     }
     let fits = matches!(
         (&ty, prior),
-        (ValueType::Class(_), Prior::Categorical) | (ValueType::Tensor(_), Prior::Normal { .. } | Prior::Uniform { .. })
+        (ValueType::Class(_), Prior::Categorical)
+            | (
+                ValueType::Tensor(_),
+                Prior::Normal { .. } | Prior::Uniform { .. }
+            )
     );
     if !fits {
         let (msg, help) = match ty {
@@ -344,8 +399,14 @@ fn latent(d: &InputDecl, dims: &DimEnv) -> Result<LatentInput, Vec<Diagnostic>> 
                 format!("write `latent {}: class({n}) ~ categorical`", d.name.name),
             ),
             ValueType::Tensor(ref s) => (
-                format!("`categorical` draws class labels, but `{}` is a tensor {s}", d.name.name),
-                format!("write `latent {}: class(10) ~ categorical` or use `normal(0, 1)`", d.name.name),
+                format!(
+                    "`categorical` draws class labels, but `{}` is a tensor {s}",
+                    d.name.name
+                ),
+                format!(
+                    "write `latent {}: class(10) ~ categorical` or use `normal(0, 1)`",
+                    d.name.name
+                ),
             ),
         };
         diags.push(
@@ -377,7 +438,10 @@ fn cond(d: &InputDecl, dims: &DimEnv, inputs: &mut Inputs) -> Result<CondInput, 
             "a condition taken from labels has a class type",
         )
         .with_primary_text(format!("declared {ty}"))
-        .with_help(format!("write `cond {}: class(10) from x.label`", d.name.name))]);
+        .with_help(format!(
+            "write `cond {}: class(10) from x.label`",
+            d.name.name
+        ))]);
     };
     let source = match &d.source.kind {
         ExprKind::Member(base, member) if member.name == "label" => match &base.kind {
@@ -393,17 +457,25 @@ fn cond(d: &InputDecl, dims: &DimEnv, inputs: &mut Inputs) -> Result<CondInput, 
             "a condition comes from the labels of a data input",
         )
         .with_primary_text("not `<data>.label`")
-        .with_help(format!("write `cond {}: class({n}) from x.label` with your data input's name", d.name.name))]);
+        .with_help(format!(
+            "write `cond {}: class({n}) from x.label` with your data input's name",
+            d.name.name
+        ))]);
     };
     let Some(data) = inputs.data.iter_mut().find(|dd| dd.name == x) else {
-        if inputs.declared.iter().any(|name| name == x) && !inputs.latents.iter().any(|l| l.name == x) && !inputs.conds.iter().any(|c| c.name == x) {
+        if inputs.declared.iter().any(|name| name == x)
+            && !inputs.latents.iter().any(|l| l.name == x)
+            && !inputs.conds.iter().any(|c| c.name == x)
+        {
             // A data input whose declaration had errors: already reported.
             return Err(Vec::new());
         }
         let data_names: Vec<&str> = inputs.data.iter().map(|dd| dd.name.as_str()).collect();
         let help = match did_you_mean(x, data_names.iter().copied()) {
             Some(s) => format!("did you mean `{s}.label`?"),
-            None if data_names.is_empty() => "declare a data input first, e.g. `data x: [B, 1, 28, 28] from mnist()`".into(),
+            None if data_names.is_empty() => {
+                "declare a data input first, e.g. `data x: [B, 1, 28, 28] from mnist()`".into()
+            }
             None => format!("data inputs: {}", data_names.join(", ")),
         };
         return Err(vec![Diagnostic::error(
@@ -419,11 +491,17 @@ fn cond(d: &InputDecl, dims: &DimEnv, inputs: &mut Inputs) -> Result<CondInput, 
             return Err(vec![Diagnostic::error(
                 codes::INPUT_LABEL_CLASSES,
                 d.ty.span(),
-                format!("`{}` has {known} classes, but `{}` is declared class({n})", data.dataset, d.name.name),
+                format!(
+                    "`{}` has {known} classes, but `{}` is declared class({n})",
+                    data.dataset, d.name.name
+                ),
             )
             .with_primary_text(format!("class({n})"))
             .with_label(data.span, format!("{} labels are 0..{known}", data.dataset))
-            .with_help(format!("write `cond {}: class({known}) from {x}.label`", d.name.name))]);
+            .with_help(format!(
+                "write `cond {}: class({known}) from {x}.label`",
+                d.name.name
+            ))]);
         }
     }
     data.label_classes = Some(n);

@@ -17,12 +17,18 @@ pub fn check_judge(
     penalty: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Some(port) = net.outputs.get(out) else { return };
+    let Some(port) = net.outputs.get(out) else {
+        return;
+    };
     check_adv_shape(net, out, loss, patch, diags);
     if let Some(sig) = final_sigmoid(net, port.node) {
         match loss {
             AdvLoss::Wasserstein | AdvLoss::Hinge => {
-                let which = if loss == AdvLoss::Wasserstein { "wasserstein" } else { "hinge" };
+                let which = if loss == AdvLoss::Wasserstein {
+                    "wasserstein"
+                } else {
+                    "hinge"
+                };
                 diags.push(
                     Diagnostic::error(
                         codes::GAME_SIGMOID_CRITIC,
@@ -38,17 +44,27 @@ pub fn check_judge(
                 Diagnostic::warning(
                     codes::GAME_DOUBLE_SIGMOID,
                     sig.span,
-                    format!("`{}` ends in a sigmoid, but the loss already applies one to its logits", net.name),
+                    format!(
+                        "`{}` ends in a sigmoid, but the loss already applies one to its logits",
+                        net.name
+                    ),
                 )
                 .with_primary_text("sigmoid applied twice")
                 .with_label(loss_span, "this loss reads logits")
-                .with_help(format!("remove `-> sigmoid` at the end of `{}`; the loss computes log-sigmoid stably", net.name)),
+                .with_help(format!(
+                    "remove `-> sigmoid` at the end of `{}`; the loss computes log-sigmoid stably",
+                    net.name
+                )),
             ),
             _ => {}
         }
     }
     if penalty {
-        let bns: Vec<&Node> = net.nodes.iter().filter(|n| matches!(n.op, Op::BatchNorm { .. })).collect();
+        let bns: Vec<&Node> = net
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.op, Op::BatchNorm { .. }))
+            .collect();
         if let Some(first) = bns.first() {
             let mut d = Diagnostic::warning(
                 codes::GAME_BATCHNORM_PENALTY,
@@ -65,20 +81,31 @@ pub fn check_judge(
     }
 }
 
-fn check_adv_shape(net: &Network, out: usize, loss: AdvLoss, patch: bool, diags: &mut Vec<Diagnostic>) {
+fn check_adv_shape(
+    net: &Network,
+    out: usize,
+    loss: AdvLoss,
+    patch: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     let port = &net.outputs[out];
     let ValueType::Tensor(Shape(dims)) = &port.ty else {
         diags.push(
-            Diagnostic::error(codes::GAME_ADV_OUTPUT, port.span, format!("the judge `{}` outputs class labels", net.name))
-                .with_primary_text(format!("{}", port.ty))
-                .with_help("the judge's score is a tensor [B, 1]"),
+            Diagnostic::error(
+                codes::GAME_ADV_OUTPUT,
+                port.span,
+                format!("the judge `{}` outputs class labels", net.name),
+            )
+            .with_primary_text(format!("{}", port.ty))
+            .with_help("the judge's score is a tensor [B, 1]"),
         );
         return;
     };
     let per_sample = dims.is_empty() || dims.as_slice() == [1];
     let patch_map = patch && dims.len() >= 2 && dims[0] == 1;
     // EBGAN's discriminator is an autoencoder: its energy is the reconstruction error.
-    let reconstruction = matches!(loss, AdvLoss::Energy { .. }) && net.inputs.first().is_some_and(|i| i.ty == port.ty);
+    let reconstruction = matches!(loss, AdvLoss::Energy { .. })
+        && net.inputs.first().is_some_and(|i| i.ty == port.ty);
     if per_sample || patch_map || reconstruction {
         return;
     }
@@ -86,16 +113,25 @@ fn check_adv_shape(net: &Network, out: usize, loss: AdvLoss, patch: bool, diags:
     let help = if dims.len() >= 2 && dims[0] == 1 && !patch {
         format!("end `{}` with `-> flatten -> linear(1)` for one score per sample, or declare `patch: true` in the game for a PatchGAN judge", net.name)
     } else {
-        format!("end `{}` with `-> flatten -> linear(1)` to give one score per sample", net.name)
+        format!(
+            "end `{}` with `-> flatten -> linear(1)` to give one score per sample",
+            net.name
+        )
     };
     diags.push(
         Diagnostic::error(
             codes::GAME_ADV_OUTPUT,
             port.span,
-            format!("the judge `{}` must give one score per sample, but its output is {}", net.name, port.ty),
+            format!(
+                "the judge `{}` must give one score per sample, but its output is {}",
+                net.name, port.ty
+            ),
         )
         .with_primary_text(format!("{} instead of [B, 1]", port.ty))
-        .with_label(producer.span, format!("`{}` produces {}", producer.op.keyword(), producer.ty))
+        .with_label(
+            producer.span,
+            format!("`{}` produces {}", producer.op.keyword(), producer.ty),
+        )
         .with_help(help),
     );
 }
@@ -115,12 +151,20 @@ fn final_sigmoid(net: &Network, id: crate::graph::NodeId) -> Option<&Node> {
 }
 
 /// Weight clipping belongs to WGAN; elsewhere it is most likely a mistake.
-pub fn check_clip(clip: &[(String, f64)], loss: AdvLoss, s: &Settings, diags: &mut Vec<Diagnostic>) {
+pub fn check_clip(
+    clip: &[(String, f64)],
+    loss: AdvLoss,
+    s: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) {
     if loss == AdvLoss::Wasserstein {
         return;
     }
     for e in s.all("constrain") {
-        if e.subject.as_ref().is_some_and(|n| clip.iter().any(|(c, _)| *c == n.name)) {
+        if e.subject
+            .as_ref()
+            .is_some_and(|n| clip.iter().any(|(c, _)| *c == n.name))
+        {
             diags.push(
                 Diagnostic::warning(codes::GAME_CLIP_WITHOUT_WASSERSTEIN, e.span, "weight clipping without `loss: wasserstein`")
                     .with_primary_text("clips the weights")

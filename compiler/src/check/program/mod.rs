@@ -2,6 +2,10 @@
 //! `game` and the `train` schedule, producing the [`graph::Program`] the runtime executes;
 //! and `--set` overrides of settings, applied to the AST before checking.
 
+// Diagnostics are this module's error values: built only on bad input, and moved rather than
+// copied, so boxing them would add noise without a measurable gain.
+#![allow(clippy::result_large_err)]
+
 mod args;
 mod datasets;
 mod game;
@@ -16,7 +20,9 @@ mod train;
 mod values;
 
 pub use overrides::{apply_overrides, Override};
-pub use train::{DEFAULT_CHECKPOINT_EVERY, DEFAULT_LOG_EVERY, DEFAULT_SAMPLE_EVERY, DEFAULT_SAMPLE_GRID};
+pub use train::{
+    DEFAULT_CHECKPOINT_EVERY, DEFAULT_LOG_EVERY, DEFAULT_SAMPLE_EVERY, DEFAULT_SAMPLE_GRID,
+};
 
 use crate::ast;
 use crate::diagnostics::{has_errors, Diagnostic};
@@ -85,10 +91,14 @@ fn duplicate_sections(file: &ast::File, diags: &mut Vec<Diagnostic>) {
         let name = if want_game { "game" } else { "train" };
         for extra in spans.iter().skip(1) {
             diags.push(
-                Diagnostic::error(crate::diagnostics::codes::SETTING_DUPLICATE, *extra, format!("a second `{name}` section"))
-                    .with_primary_text("second section")
-                    .with_label(spans[0], "first section")
-                    .with_help(format!("merge the entries into one `{name}` section")),
+                Diagnostic::error(
+                    crate::diagnostics::codes::SETTING_DUPLICATE,
+                    *extra,
+                    format!("a second `{name}` section"),
+                )
+                .with_primary_text("second section")
+                .with_label(spans[0], "first section")
+                .with_help(format!("merge the entries into one `{name}` section")),
             );
         }
     }

@@ -79,8 +79,12 @@ impl<'a> Nets<'a> {
             None if names.is_empty() => "no network is declared in this file".to_string(),
             None => format!("declared networks: {}", names.join(", ")),
         };
-        Diagnostic::error(code, ident.span, format!("there is no network `{}`", ident.name))
-            .with_primary_text("unknown network")
-            .with_help(help)
+        Diagnostic::error(
+            code,
+            ident.span,
+            format!("there is no network `{}`", ident.name),
+        )
+        .with_primary_text("unknown network")
+        .with_help(help)
     }
 }

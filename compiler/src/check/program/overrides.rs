@@ -47,9 +47,13 @@ pub fn apply_overrides(file: &mut ast::File, overrides: &[Override]) -> Vec<Diag
 }
 
 fn key_error(anchor: Span, o: &Override, msg: String, help: String) -> Diagnostic {
-    Diagnostic::error(codes::OVERRIDE_KEY, anchor, format!("`--set {}={}`: {msg}", o.key, o.value))
-        .with_primary_text("while applying `--set` to this model")
-        .with_help(help)
+    Diagnostic::error(
+        codes::OVERRIDE_KEY,
+        anchor,
+        format!("`--set {}={}`: {msg}", o.key, o.value),
+    )
+    .with_primary_text("while applying `--set` to this model")
+    .with_help(help)
 }
 
 fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
@@ -60,15 +64,28 @@ fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
         "game" => (GAME_KEYS, false),
         other => {
             let help = match did_you_mean(other, ["train", "game"]) {
-                Some(s) => format!("did you mean `{s}`? keys look like `train.steps` or `train.optim.G.lr`"),
-                None => "keys start with `train.` or `game.`, e.g. `train.steps` or `train.optim.G.lr`".into(),
+                Some(s) => format!(
+                    "did you mean `{s}`? keys look like `train.steps` or `train.optim.G.lr`"
+                ),
+                None => {
+                    "keys start with `train.` or `game.`, e.g. `train.steps` or `train.optim.G.lr`"
+                        .into()
+                }
             };
             return Err(key_error(anchor, o, format!("no section `{other}`"), help));
         }
     };
     let section_name = parts[0];
     let Some(&key) = parts.get(1).filter(|k| !k.is_empty()) else {
-        return Err(key_error(anchor, o, "the key names no setting".into(), format!("write `{section_name}.<setting>`, e.g. `{section_name}.{}`", keys[0].name)));
+        return Err(key_error(
+            anchor,
+            o,
+            "the key names no setting".into(),
+            format!(
+                "write `{section_name}.<setting>`, e.g. `{section_name}.{}`",
+                keys[0].name
+            ),
+        ));
     };
     let Some(spec) = keys.iter().find(|k| k.name == key) else {
         let help = match did_you_mean(key, keys.iter().map(|k| k.name)) {
@@ -78,7 +95,12 @@ fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
                 format!("`{section_name}` settings are: {}", list.join(", "))
             }
         };
-        return Err(key_error(anchor, o, format!("`{section_name}` has no setting `{key}`"), help));
+        return Err(key_error(
+            anchor,
+            o,
+            format!("`{section_name}` has no setting `{key}`"),
+            help,
+        ));
     };
     let needs_subject = spec.subject != Subject::None;
     let rest = &parts[2..];
@@ -88,20 +110,46 @@ fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
         (true, [s]) => (Some(*s), None),
         (true, [s, a]) => (Some(*s), Some(*a)),
         (true, []) => {
-            return Err(key_error(anchor, o, format!("`{key}` needs a subject"), format!("write e.g. `{section_name}.{key}.G`")));
+            return Err(key_error(
+                anchor,
+                o,
+                format!("`{key}` needs a subject"),
+                format!("write e.g. `{section_name}.{key}.G`"),
+            ));
         }
         _ => {
-            return Err(key_error(anchor, o, "too many parts in the key".into(), format!("write `{section_name}.{key}{}.<argument>`", if needs_subject { ".<name>" } else { "" })));
+            return Err(key_error(
+                anchor,
+                o,
+                "too many parts in the key".into(),
+                format!(
+                    "write `{section_name}.{key}{}.<argument>`",
+                    if needs_subject { ".<name>" } else { "" }
+                ),
+            ));
         }
     };
     if arg == Some("") || subject == Some("") {
-        return Err(key_error(anchor, o, "an empty part in the key".into(), format!("e.g. `{section_name}.{key}`")));
+        return Err(key_error(
+            anchor,
+            o,
+            "an empty part in the key".into(),
+            format!("e.g. `{section_name}.{key}`"),
+        ));
     }
     let header_span = file.header.name.span;
     let Some(section) = section_mut(file, is_train, header_span) else {
-        return Err(key_error(anchor, o, "the section could not be created".into(), String::new()));
+        return Err(key_error(
+            anchor,
+            o,
+            "the section could not be created".into(),
+            String::new(),
+        ));
     };
-    let pos = section.entries.iter().position(|e| e.key.name == key && e.subject.as_ref().map(|s| s.name.as_str()) == subject);
+    let pos = section
+        .entries
+        .iter()
+        .position(|e| e.key.name == key && e.subject.as_ref().map(|s| s.name.as_str()) == subject);
     let target = pos.map_or(section.span, |i| section.entries[i].value.span);
     let value = parse_value(&o.value, target).ok_or_else(|| {
         Diagnostic::error(codes::OVERRIDE_VALUE, target, format!("`--set {}={}`: the value is not a .gan expression", o.key, o.value))
@@ -113,12 +161,21 @@ fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
         let other = if key == "steps" { "epochs" } else { "steps" };
         section.entries.retain(|e| e.key.name != other);
     }
-    let pos = section.entries.iter().position(|e| e.key.name == key && e.subject.as_ref().map(|s| s.name.as_str()) == subject);
+    let pos = section
+        .entries
+        .iter()
+        .position(|e| e.key.name == key && e.subject.as_ref().map(|s| s.name.as_str()) == subject);
     match (pos, arg) {
         (Some(i), None) => section.entries[i].value = value,
         (None, None) => section.entries.push(Entry {
-            key: Ident { name: key.to_string(), span: target },
-            subject: subject.map(|s| Ident { name: s.to_string(), span: target }),
+            key: Ident {
+                name: key.to_string(),
+                span: target,
+            },
+            subject: subject.map(|s| Ident {
+                name: s.to_string(),
+                span: target,
+            }),
             value,
             trains: Vec::new(),
             span: target,
@@ -126,13 +183,31 @@ fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
         (Some(i), Some(arg)) => {
             let entry_value = &mut section.entries[i].value;
             let ExprKind::Call(call) = &mut entry_value.kind else {
-                return Err(key_error(anchor, o, format!("`{key}` is not a call, so it has no argument `{arg}`"), format!("set the whole value: `--set {section_name}.{key}{}=...`", subject.map(|s| format!(".{s}")).unwrap_or_default())));
+                return Err(key_error(
+                    anchor,
+                    o,
+                    format!("`{key}` is not a call, so it has no argument `{arg}`"),
+                    format!(
+                        "set the whole value: `--set {section_name}.{key}{}=...`",
+                        subject.map(|s| format!(".{s}")).unwrap_or_default()
+                    ),
+                ));
             };
             set_arg(call, arg, value);
         }
         (None, Some(arg)) => {
             let what = subject.map_or(key.to_string(), |s| format!("{key} {s}"));
-            return Err(key_error(anchor, o, format!("`{what}` is not set in the file, so its argument `{arg}` cannot be changed"), format!("set the whole value, e.g. `--set {section_name}.{key}{}=...`", subject.map(|s| format!(".{s}")).unwrap_or_default())));
+            return Err(key_error(
+                anchor,
+                o,
+                format!(
+                    "`{what}` is not set in the file, so its argument `{arg}` cannot be changed"
+                ),
+                format!(
+                    "set the whole value, e.g. `--set {section_name}.{key}{}=...`",
+                    subject.map(|s| format!(".{s}")).unwrap_or_default()
+                ),
+            ));
         }
     }
     Ok(())
@@ -148,8 +223,15 @@ fn section_mut(file: &mut ast::File, is_train: bool, span: Span) -> Option<&mut 
     let index = match found {
         Some(i) => i,
         None => {
-            let s = Section { entries: Vec::new(), span };
-            file.items.push(if is_train { ast::Item::Train(s) } else { ast::Item::Game(s) });
+            let s = Section {
+                entries: Vec::new(),
+                span,
+            };
+            file.items.push(if is_train {
+                ast::Item::Train(s)
+            } else {
+                ast::Item::Game(s)
+            });
             file.items.len() - 1
         }
     };
@@ -170,7 +252,13 @@ fn set_arg(call: &mut ast::Call, arg: &str, value: Expr) {
         .and_then(|(_, ps)| ps.iter().position(|p| *p == arg));
     match position {
         Some(i) if i < call.args.len() => call.args[i] = value,
-        _ => call.named.push((Ident { name: arg.to_string(), span: value.span }, value)),
+        _ => call.named.push((
+            Ident {
+                name: arg.to_string(),
+                span: value.span,
+            },
+            value,
+        )),
     }
 }
 

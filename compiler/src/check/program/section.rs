@@ -37,7 +37,12 @@ pub struct Settings<'a> {
 
 impl<'a> Settings<'a> {
     /// Checks `section`'s entries against `keys`; `name` is `game` or `train`.
-    pub fn new(section: &'a Section, name: &str, keys: &[KeySpec], diags: &mut Vec<Diagnostic>) -> Self {
+    pub fn new(
+        section: &'a Section,
+        name: &str,
+        keys: &[KeySpec],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut entries: Vec<&Entry> = Vec::new();
         for entry in &section.entries {
             let Some(spec) = keys.iter().find(|k| k.name == entry.key.name) else {
@@ -49,7 +54,9 @@ impl<'a> Settings<'a> {
                 continue;
             }
             if !spec.trains && !entry.trains.is_empty() {
-                let span = entry.trains[0].span.to(entry.trains[entry.trains.len() - 1].span);
+                let span = entry.trains[0]
+                    .span
+                    .to(entry.trains[entry.trains.len() - 1].span);
                 diags.push(
                     Diagnostic::error(
                         codes::SETTING_TRAINS,
@@ -63,7 +70,8 @@ impl<'a> Settings<'a> {
             }
             let same = |e: &&&Entry| {
                 e.key.name == entry.key.name
-                    && e.subject.as_ref().map(|s| &s.name) == entry.subject.as_ref().map(|s| &s.name)
+                    && e.subject.as_ref().map(|s| &s.name)
+                        == entry.subject.as_ref().map(|s| &s.name)
             };
             if let Some(first) = entries.iter().find(same) {
                 let what = match &entry.subject {
@@ -94,7 +102,10 @@ impl<'a> Settings<'a> {
 
     /// Every entry with this key, in source order.
     pub fn all<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'a Entry> + 's {
-        self.entries.iter().copied().filter(move |e| e.key.name == key)
+        self.entries
+            .iter()
+            .copied()
+            .filter(move |e| e.key.name == key)
     }
 }
 

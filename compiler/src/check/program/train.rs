@@ -28,7 +28,11 @@ pub const TRAIN_KEYS: &[KeySpec] = &[
     key("epochs", Subject::None, "epochs: 1"),
     key("seed", Subject::None, "seed: 0"),
     key("init", Subject::None, "init: normal(0.02)"),
-    key("optim", Subject::Network, "optim G: adam(lr: 2e-4, betas: [0.5, 0.999])"),
+    key(
+        "optim",
+        Subject::Network,
+        "optim G: adam(lr: 2e-4, betas: [0.5, 0.999])",
+    ),
     key("updates", Subject::Network, "updates D: 5"),
     key("sample_every", Subject::None, "sample_every: 500"),
     key("sample_grid", Subject::None, "sample_grid: 8"),
@@ -68,44 +72,68 @@ pub fn check_train(
             .map(|n| format!("  {}\n", optim_example(&n.name)))
             .collect();
         diags.push(
-            Diagnostic::error(codes::SETTING_MISSING, file_span, "the file has no `train` section")
-                .with_primary_text("model declared here")
-                .with_help(format!("add:\ntrain {{\n  batch: 64\n  steps: 5000\n{}}}", optims.concat())),
+            Diagnostic::error(
+                codes::SETTING_MISSING,
+                file_span,
+                "the file has no `train` section",
+            )
+            .with_primary_text("model declared here")
+            .with_help(format!(
+                "add:\ntrain {{\n  batch: 64\n  steps: 5000\n{}}}",
+                optims.concat()
+            )),
         );
         return None;
     };
     let before = diags.iter().filter(|d| d.is_error()).count();
     let s = Settings::new(section, "train", TRAIN_KEYS, diags);
-    let report = |r: Result<u64, Diagnostic>, diags: &mut Vec<Diagnostic>| r.map_err(|e| diags.push(e)).ok();
+    let report =
+        |r: Result<u64, Diagnostic>, diags: &mut Vec<Diagnostic>| r.map_err(|e| diags.push(e)).ok();
 
     let batch = match s.one("batch") {
         Some(e) => report(values::positive(&e.value, "batch", dims), diags),
         None => {
             diags.push(
-                Diagnostic::error(codes::SETTING_MISSING, section.span, "`train` has no `batch`")
-                    .with_primary_text("batch size missing")
-                    .with_help("add `batch: 64`"),
+                Diagnostic::error(
+                    codes::SETTING_MISSING,
+                    section.span,
+                    "`train` has no `batch`",
+                )
+                .with_primary_text("batch size missing")
+                .with_help("add `batch: 64`"),
             );
             None
         }
     };
     let length = match (s.one("steps"), s.one("epochs")) {
-        (Some(st), None) => report(values::positive(&st.value, "steps", dims), diags).map(Length::Steps),
-        (None, Some(ep)) => report(values::positive(&ep.value, "epochs", dims), diags).map(Length::Epochs),
+        (Some(st), None) => {
+            report(values::positive(&st.value, "steps", dims), diags).map(Length::Steps)
+        }
+        (None, Some(ep)) => {
+            report(values::positive(&ep.value, "epochs", dims), diags).map(Length::Epochs)
+        }
         (Some(st), Some(ep)) => {
             diags.push(
-                Diagnostic::error(codes::TRAIN_LENGTH, ep.key.span, "`train` sets both `steps` and `epochs`")
-                    .with_primary_text("epochs here")
-                    .with_label(st.key.span, "steps here")
-                    .with_help("keep one: `steps` counts iterations, `epochs` passes over the data"),
+                Diagnostic::error(
+                    codes::TRAIN_LENGTH,
+                    ep.key.span,
+                    "`train` sets both `steps` and `epochs`",
+                )
+                .with_primary_text("epochs here")
+                .with_label(st.key.span, "steps here")
+                .with_help("keep one: `steps` counts iterations, `epochs` passes over the data"),
             );
             None
         }
         (None, None) => {
             diags.push(
-                Diagnostic::error(codes::TRAIN_LENGTH, section.span, "`train` says neither `steps` nor `epochs`")
-                    .with_primary_text("how long to train?")
-                    .with_help("add `steps: 5000` or `epochs: 1`"),
+                Diagnostic::error(
+                    codes::TRAIN_LENGTH,
+                    section.span,
+                    "`train` says neither `steps` nor `epochs`",
+                )
+                .with_primary_text("how long to train?")
+                .with_help("add `steps: 5000` or `epochs: 1`"),
             );
             None
         }
@@ -118,11 +146,16 @@ pub fn check_train(
     let sample_every = opt("sample_every", DEFAULT_SAMPLE_EVERY, diags);
     let checkpoint_every = opt("checkpoint_every", DEFAULT_CHECKPOINT_EVERY, diags);
     let log_every = match s.one("log_every") {
-        Some(e) => report(values::positive(&e.value, "log_every", dims), diags).unwrap_or(DEFAULT_LOG_EVERY),
+        Some(e) => report(values::positive(&e.value, "log_every", dims), diags)
+            .unwrap_or(DEFAULT_LOG_EVERY),
         None => DEFAULT_LOG_EVERY,
     };
-    let sample_grid = s.one("sample_grid").map_or(DEFAULT_SAMPLE_GRID, |e| grid(&e.value, dims, diags));
-    let init = s.one("init").map_or(Init::Default, |e| init(&e.value, diags));
+    let sample_grid = s
+        .one("sample_grid")
+        .map_or(DEFAULT_SAMPLE_GRID, |e| grid(&e.value, dims, diags));
+    let init = s
+        .one("init")
+        .map_or(Init::Default, |e| init(&e.value, diags));
 
     let mut optimizers = Vec::new();
     for e in s.all("optim") {
@@ -152,13 +185,18 @@ pub fn check_train(
         }
     }
     for net in nets.checked.iter().filter(|n| n.params > 0) {
-        let has = s.all("optim").any(|e| e.subject.as_ref().is_some_and(|n| n.name == net.name));
+        let has = s
+            .all("optim")
+            .any(|e| e.subject.as_ref().is_some_and(|n| n.name == net.name));
         if !has {
             diags.push(
                 Diagnostic::error(
                     codes::TRAIN_MISSING_OPTIMIZER,
                     net.span,
-                    format!("network `{}` has {} parameters but no optimizer", net.name, net.params),
+                    format!(
+                        "network `{}` has {} parameters but no optimizer",
+                        net.name, net.params
+                    ),
                 )
                 .with_primary_text("never trained")
                 .with_label(section.span, "optimizers are declared here")
@@ -208,7 +246,12 @@ fn grid(e: &Expr, dims: &DimEnv, diags: &mut Vec<Diagnostic>) -> (usize, usize) 
                 }
             };
         }
-        diags.push(values::wrong_type(e, "sample_grid", "a size or [rows, columns]", "[8, 8]"));
+        diags.push(values::wrong_type(
+            e,
+            "sample_grid",
+            "a size or [rows, columns]",
+            "[8, 8]",
+        ));
         return DEFAULT_SAMPLE_GRID;
     }
     match values::positive(e, "sample_grid", dims) {
@@ -223,7 +266,12 @@ fn grid(e: &Expr, dims: &DimEnv, diags: &mut Vec<Diagnostic>) -> (usize, usize) 
 fn init(e: &Expr, diags: &mut Vec<Diagnostic>) -> Init {
     let allowed = ["normal", "xavier", "default"];
     let Some((name, call)) = values::call_or_word(e) else {
-        diags.push(values::wrong_type(e, "init", "an initialiser", "normal(0.02)"));
+        diags.push(values::wrong_type(
+            e,
+            "init",
+            "an initialiser",
+            "normal(0.02)",
+        ));
         return Init::Default;
     };
     match name {
@@ -240,15 +288,20 @@ fn init(e: &Expr, diags: &mut Vec<Diagnostic>) -> Init {
         "normal" => {
             let std = call.and_then(|c| {
                 let args = Args::new(c, &["std"], diags);
-                args.get("std").and_then(|x| values::number(x, "std").map_err(|d| diags.push(d)).ok())
+                args.get("std")
+                    .and_then(|x| values::number(x, "std").map_err(|d| diags.push(d)).ok())
             });
             match std {
                 Some(v) if v > 0.0 => Init::Normal(v),
                 Some(v) => {
                     diags.push(
-                        Diagnostic::error(codes::SETTING_OUT_OF_RANGE, e.span, format!("the standard deviation must be positive, got {v}"))
-                            .with_primary_text("not positive")
-                            .with_help("DCGAN uses `init: normal(0.02)`"),
+                        Diagnostic::error(
+                            codes::SETTING_OUT_OF_RANGE,
+                            e.span,
+                            format!("the standard deviation must be positive, got {v}"),
+                        )
+                        .with_primary_text("not positive")
+                        .with_help("DCGAN uses `init: normal(0.02)`"),
                     );
                     Init::Default
                 }
@@ -261,9 +314,13 @@ fn init(e: &Expr, diags: &mut Vec<Diagnostic>) -> Init {
                 None => "initialisers: normal(std), xavier, default".into(),
             };
             diags.push(
-                Diagnostic::error(codes::SETTING_UNKNOWN_VALUE, e.span, format!("unknown initialiser `{name}`"))
-                    .with_primary_text("not an initialiser")
-                    .with_help(help),
+                Diagnostic::error(
+                    codes::SETTING_UNKNOWN_VALUE,
+                    e.span,
+                    format!("unknown initialiser `{name}`"),
+                )
+                .with_primary_text("not an initialiser")
+                .with_help(help),
             );
             Init::Default
         }
@@ -274,7 +331,12 @@ fn init(e: &Expr, diags: &mut Vec<Diagnostic>) -> Init {
 /// learning rate, which GAN papers always state and which must be written.
 fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
     let Some((name, call)) = values::call_or_word(e) else {
-        diags.push(values::wrong_type(e, "optim", "an optimizer call", "adam(lr: 2e-4)"));
+        diags.push(values::wrong_type(
+            e,
+            "optim",
+            "an optimizer call",
+            "adam(lr: 2e-4)",
+        ));
         return None;
     };
     if !OPTIMIZERS.contains(&name) {
@@ -283,17 +345,25 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
             None => "optimizers: adam(lr, betas, eps, weight_decay), rmsprop(lr, alpha, eps, momentum), sgd(lr, momentum, nesterov)".into(),
         };
         diags.push(
-            Diagnostic::error(codes::TRAIN_UNKNOWN_OPTIMIZER, e.span, format!("unknown optimizer `{name}`"))
-                .with_primary_text("not an optimizer")
-                .with_help(help),
+            Diagnostic::error(
+                codes::TRAIN_UNKNOWN_OPTIMIZER,
+                e.span,
+                format!("unknown optimizer `{name}`"),
+            )
+            .with_primary_text("not an optimizer")
+            .with_help(help),
         );
         return None;
     }
     let Some(c) = call else {
         diags.push(
-            Diagnostic::error(codes::SETTING_MISSING, e.span, format!("`{name}` needs a learning rate"))
-                .with_primary_text("no `lr`")
-                .with_help(format!("write `{name}(lr: 2e-4)`")),
+            Diagnostic::error(
+                codes::SETTING_MISSING,
+                e.span,
+                format!("`{name}` needs a learning rate"),
+            )
+            .with_primary_text("no `lr`")
+            .with_help(format!("write `{name}(lr: 2e-4)`")),
         );
         return None;
     };
@@ -302,7 +372,9 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
         "adam" => {
             let a = Args::new(c, &["lr", "betas", "eps", "weight_decay"], diags);
             let betas = match a.get("betas") {
-                Some(b) => values::numbers(b, "betas", 2, "[0.5, 0.999]").map_err(|d| diags.push(d)).ok()?,
+                Some(b) => values::numbers(b, "betas", 2, "[0.5, 0.999]")
+                    .map_err(|d| diags.push(d))
+                    .ok()?,
                 None => vec![0.9, 0.999],
             };
             let kind = OptimKind::Adam {
@@ -314,7 +386,11 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
             };
             for (i, b) in betas.iter().enumerate() {
                 if !(0.0..1.0).contains(b) {
-                    diags.push(range(a.get("betas").map_or(c.callee.span, |x| x.span), &format!("beta{} must be in [0, 1), got {b}", i + 1), "DCGAN uses `betas: [0.5, 0.999]`"));
+                    diags.push(range(
+                        a.get("betas").map_or(c.callee.span, |x| x.span),
+                        &format!("beta{} must be in [0, 1), got {b}", i + 1),
+                        "DCGAN uses `betas: [0.5, 0.999]`",
+                    ));
                 }
             }
             kind
@@ -329,7 +405,11 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
             };
             if let OptimKind::RmsProp { alpha, .. } = kind {
                 if !(0.0..1.0).contains(&alpha) {
-                    diags.push(range(a.get("alpha").map_or(c.callee.span, |x| x.span), &format!("alpha must be in [0, 1), got {alpha}"), "the default is `alpha: 0.99`"));
+                    diags.push(range(
+                        a.get("alpha").map_or(c.callee.span, |x| x.span),
+                        &format!("alpha must be in [0, 1), got {alpha}"),
+                        "the default is `alpha: 0.99`",
+                    ));
                 }
             }
             kind
@@ -337,7 +417,9 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
         _ => {
             let a = Args::new(c, &["lr", "momentum", "nesterov"], diags);
             let nesterov = match a.get("nesterov") {
-                Some(x) => values::boolean(x, "nesterov").map_err(|d| diags.push(d)).ok()?,
+                Some(x) => values::boolean(x, "nesterov")
+                    .map_err(|d| diags.push(d))
+                    .ok()?,
                 None => false,
             };
             let kind = OptimKind::Sgd {
@@ -345,9 +427,18 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
                 momentum: num(&a, "momentum", 0.0, diags)?,
                 nesterov,
             };
-            if let OptimKind::Sgd { momentum, nesterov: true, .. } = kind {
+            if let OptimKind::Sgd {
+                momentum,
+                nesterov: true,
+                ..
+            } = kind
+            {
                 if momentum <= 0.0 {
-                    diags.push(range(c.callee.span, "Nesterov momentum needs `momentum` > 0", "write e.g. `sgd(lr: 0.01, momentum: 0.9, nesterov: true)`"));
+                    diags.push(range(
+                        c.callee.span,
+                        "Nesterov momentum needs `momentum` > 0",
+                        "write e.g. `sgd(lr: 0.01, momentum: 0.9, nesterov: true)`",
+                    ));
                 }
             }
             kind
@@ -357,12 +448,19 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
 }
 
 fn lr(c: &Call, a: &Args, diags: &mut Vec<Diagnostic>) -> Option<f64> {
-    let e = a.require("lr", &format!("{}(lr: 2e-4)", c.callee.name)).map_err(|d| diags.push(d)).ok()?;
+    let e = a
+        .require("lr", &format!("{}(lr: 2e-4)", c.callee.name))
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let v = values::number(e, "lr").map_err(|d| diags.push(d)).ok()?;
     if v > 0.0 {
         Some(v)
     } else {
-        diags.push(range(e.span, &format!("the learning rate must be positive, got {v}"), "GANs commonly use `lr: 2e-4`"));
+        diags.push(range(
+            e.span,
+            &format!("the learning rate must be positive, got {v}"),
+            "GANs commonly use `lr: 2e-4`",
+        ));
         None
     }
 }
@@ -373,7 +471,11 @@ fn num(a: &Args, name: &str, default: f64, diags: &mut Vec<Diagnostic>) -> Optio
     };
     let v = values::number(e, name).map_err(|d| diags.push(d)).ok()?;
     if v < 0.0 {
-        diags.push(range(e.span, &format!("`{name}` must not be negative, got {v}"), &format!("the default is {default}")));
+        diags.push(range(
+            e.span,
+            &format!("`{name}` must not be negative, got {v}"),
+            &format!("the default is {default}"),
+        ));
         return None;
     }
     Some(v)

@@ -127,7 +127,7 @@ pub fn string<'a>(expr: &'a Expr, what: &str, example: &str) -> Result<&'a str, 
 }
 
 /// A word or call: `xavier` is a call without arguments.
-pub fn call_or_word<'a>(expr: &'a Expr) -> Option<(&'a str, Option<&'a Call>)> {
+pub fn call_or_word(expr: &Expr) -> Option<(&str, Option<&Call>)> {
     match &expr.kind {
         ExprKind::Name(n) => Some((n, None)),
         ExprKind::Call(c) => Some((&c.callee.name, Some(c))),
@@ -138,7 +138,14 @@ pub fn call_or_word<'a>(expr: &'a Expr) -> Option<(&'a str, Option<&'a Call>)> {
 /// A list of exactly `n` numbers.
 pub fn numbers(expr: &Expr, what: &str, n: usize, example: &str) -> Result<Vec<f64>, Diagnostic> {
     match &expr.kind {
-        ExprKind::List(items) if items.len() == n => items.iter().map(|e| number(e, what)).collect(),
-        _ => Err(wrong_type(expr, what, &format!("a list of {n} numbers"), example)),
+        ExprKind::List(items) if items.len() == n => {
+            items.iter().map(|e| number(e, what)).collect()
+        }
+        _ => Err(wrong_type(
+            expr,
+            what,
+            &format!("a list of {n} numbers"),
+            example,
+        )),
     }
 }
