@@ -10,6 +10,7 @@ use ganc_runtime::train::feed::Feeder;
 use ganc_runtime::train::run::{run, RunOptions};
 use ganc_runtime::train::session::Session;
 use ganc_runtime::train::step::{judge_step, players_step};
+use std::collections::BTreeSet;
 use candle_core::{Device, Tensor};
 use std::path::{Path, PathBuf};
 
@@ -83,6 +84,10 @@ fn snapshot(session: &Session, net: &str) -> Vec<(String, Vec<f32>)> {
         .collect()
 }
 
+fn g_trainable_of(all: &[(String, Vec<f32>)]) -> Vec<(String, Vec<f32>)> {
+    all.iter().filter(|(n, _)| !n.contains("running")).cloned().collect()
+}
+
 #[test]
 fn judge_step_never_changes_players_and_players_step_never_changes_judge() {
     let program = compile(SPEC);
@@ -91,11 +96,19 @@ fn judge_step_never_changes_players_and_players_step_never_changes_judge() {
     let draw = feeder.draw(&mut session).unwrap();
     let g0 = snapshot(&session, "G");
     let d0 = snapshot(&session, "D");
-    judge_step(&mut session, &draw, 0.0).unwrap();
+    let keep: BTreeSet<String> = ["G".to_string()].into_iter().collect();
+    let (_, kept) = judge_step(&mut session, &draw, 0.0, BTreeSet::new()).unwrap();
+    assert!(kept.is_empty());
     assert_eq!(snapshot(&session, "G"), g0, "the judge step changed G");
+    // Keeping G's forward pass for the players' step updates G's running statistics once,
+    // but never its trainable parameters.
+    let (_, kept) = judge_step(&mut session, &draw, 0.0, keep).unwrap();
+    assert!(!kept.is_empty());
+    let g_trainable = |s: &Session| snapshot(s, "G").into_iter().filter(|(n, _)| !n.contains("running")).collect::<Vec<_>>();
+    assert_eq!(g_trainable(&session), g_trainable_of(&g0));
     let d1 = snapshot(&session, "D");
     assert_ne!(d1, d0, "the judge step did not change D");
-    players_step(&mut session, &draw, 0.0).unwrap();
+    players_step(&mut session, &draw, 0.0, kept).unwrap();
     assert_eq!(snapshot(&session, "D"), d1, "the players' step changed D");
     assert_ne!(snapshot(&session, "G"), g0, "the players' step did not change G");
 }
@@ -143,7 +156,7 @@ fn first_judge_loss_matches_a_hand_computation() {
     // Goodfellow et al. 2014: D minimises -[log D(x) + log(1 - D(G(z)))], averaged over the batch.
     let real: f64 = d(&x).iter().map(|v| -sigmoid(*v).ln()).sum::<f64>() / n;
     let gen: f64 = d(&fake).iter().map(|v| -(1.0 - sigmoid(*v)).ln()).sum::<f64>() / n;
-    let report = judge_step(&mut session, &draw, 0.0).unwrap();
+    let (report, _) = judge_step(&mut session, &draw, 0.0, BTreeSet::new()).unwrap();
     let d_loss = report.iter().find(|(k, _)| k == "d_loss").unwrap().1;
     assert!((d_loss - (real + gen)).abs() < 1e-5, "d_loss {d_loss} vs hand {}", real + gen);
 }

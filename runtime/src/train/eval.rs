@@ -47,8 +47,13 @@ pub struct Evaluator<'a> {
     judge: String,
     noise_std: f64,
     overrides: Option<&'a HashMap<String, Tensor>>,
-    cache: HashMap<String, (Vec<Tensor>, bool)>,
+    cache: CallCache,
+    keep: BTreeSet<String>,
+    kept: CallCache,
 }
+
+/// Node values of network calls by canonical call text, with whether they are live.
+pub type CallCache = HashMap<String, (Vec<Tensor>, bool)>;
 
 impl<'a> Evaluator<'a> {
     /// An evaluator over `draw`, training `trained`. `noise_std` is the instance-noise level added
@@ -67,8 +72,30 @@ impl<'a> Evaluator<'a> {
             judge,
             noise_std,
             overrides: None,
-            cache: HashMap::new(),
+            cache: CallCache::new(),
+            keep: BTreeSet::new(),
+            kept: CallCache::new(),
         }
+    }
+
+    /// Computes calls of these (untrained) networks with their graph and running-statistics
+    /// updates, hands detached copies to this step, and keeps the live values for the next
+    /// step on the same draw ([`Evaluator::into_kept`]): one generator forward pass then
+    /// serves both the judge's and the players' update, as in hand-written GAN loops.
+    pub fn keeping(mut self, networks: BTreeSet<String>) -> Self {
+        self.keep = networks;
+        self
+    }
+
+    /// Starts from calls computed by an earlier step on the same draw.
+    pub fn with_cache(mut self, cache: CallCache) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// The live call values kept for the next step.
+    pub fn into_kept(self) -> CallCache {
+        self.kept
     }
 
     /// Uses these parameter values for the named variables (unrolled look-ahead judges).
@@ -144,7 +171,12 @@ impl<'a> Evaluator<'a> {
 
     /// Runs `network` on evaluated arguments and returns all node values.
     pub fn call_values(&mut self, network: &str, args: Vec<Value>) -> Result<(Vec<Tensor>, bool), RunError> {
-        let trained = self.trained.contains(network);
+        self.forward_call(network, args, false)
+    }
+
+    /// Runs the network; `as_trained` computes it as if it were trained in this step.
+    fn forward_call(&mut self, network: &str, args: Vec<Value>, as_trained: bool) -> Result<(Vec<Tensor>, bool), RunError> {
+        let trained = as_trained || self.trained.contains(network);
         let live = trained || args.iter().any(|a| a.live);
         let mut inputs: Vec<Tensor> = args.into_iter().map(|a| a.tensor).collect();
         if network == self.judge && self.noise_std > 0.0 {
@@ -178,7 +210,17 @@ impl<'a> Evaluator<'a> {
             return Ok(hit.clone());
         }
         let evaluated = self.eval_args(args)?;
-        let result = self.call_values(network, evaluated)?;
+        let keep = self.keep.contains(network)
+            && !self.trained.contains(network)
+            && !evaluated.iter().any(|a| a.live);
+        let result = if keep {
+            let (values, _) = self.forward_call(network, evaluated, true)?;
+            let detached: Vec<Tensor> = values.iter().map(Tensor::detach).collect();
+            self.kept.insert(key.clone(), (values, true));
+            (detached, false)
+        } else {
+            self.call_values(network, evaluated)?
+        };
         self.cache.insert(key, result.clone());
         Ok(result)
     }

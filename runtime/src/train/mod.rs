@@ -3,6 +3,7 @@
 pub mod data_source;
 pub mod eval;
 pub mod feed;
+pub mod iteration;
 pub mod run;
 pub mod sample;
 pub mod step;

@@ -4,7 +4,8 @@
 use super::feed::Feeder;
 use super::sample::{self, SampleRequest};
 use super::session::Session;
-use super::step::{judge_step, players_step, Report};
+use super::iteration::iteration;
+use super::step::Report;
 use crate::checkpoint::{self, CheckpointId, CheckpointMeta};
 use crate::data::Position;
 use crate::error::RunError;
@@ -107,20 +108,7 @@ pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
         }
         let step = session.step;
         let noise = instance_noise(&session, step);
-        let result = (|| -> Result<Report, RunError> {
-            let mut report = Report::new();
-            let mut draw = None;
-            for _ in 0..judge_updates {
-                let d = feeder.draw(&mut session)?;
-                report = judge_step(&mut session, &d, noise)?;
-                draw = Some(d);
-            }
-            if let Some(d) = draw {
-                report.extend(players_step(&mut session, &d, noise)?);
-            }
-            Ok(report)
-        })();
-        let report = match result {
+        let report = match iteration(&mut session, &mut feeder, noise) {
             Ok(r) => r,
             Err(RunError::NonFinite { what, value, step, .. }) => {
                 // Losses are checked before any update of this step, so the variables still

@@ -4,7 +4,7 @@
 //! step trains every other network with an optimizer; the judge's variables receive gradients
 //! there (they lie on the path to the players) but no optimizer of theirs steps.
 
-use super::eval::{Draw, Evaluator, Value};
+use super::eval::{CallCache, Draw, Evaluator, Value};
 use super::session::Session;
 use crate::error::RunError;
 use crate::game::adversarial::{judge_loss, player_loss, player_loss_on_real};
@@ -170,14 +170,20 @@ fn ensure_finite(what: &str, value: f64, step: u64) -> Result<(), RunError> {
     }
 }
 
-/// One update of the judge.
-pub fn judge_step(session: &mut Session, draw: &Draw, noise_std: f64) -> Result<Report, RunError> {
+/// One update of the judge. Calls of the networks in `keep` are computed once with their graph
+/// and returned for a following [`players_step`] on the same draw.
+pub fn judge_step(
+    session: &mut Session,
+    draw: &Draw,
+    noise_std: f64,
+    keep: BTreeSet<String>,
+) -> Result<(Report, CallCache), RunError> {
     let game = session.program.game.clone();
     let trained: BTreeSet<String> = [game.judge.clone()].into_iter().collect();
     let step = session.step;
     let mut report = Report::new();
-    let loss = {
-        let mut ev = Evaluator::new(session, draw, &trained, noise_std);
+    let (loss, kept) = {
+        let mut ev = Evaluator::new(session, draw, &trained, noise_std).keeping(keep);
         let sides = evaluate_sides(&mut ev, &game.real, &game.fake)?;
         let target = game.smooth_real.unwrap_or(1.0);
         let mut loss = judge_loss(game.loss, &sides.real_out, &sides.fake_out, target)?;
@@ -195,7 +201,7 @@ pub fn judge_step(session: &mut Session, draw: &Draw, noise_std: f64) -> Result<
         if let Some(t) = terms_for(&mut ev, &game.terms, &trained, &mut report)? {
             loss = (loss + t)?;
         }
-        loss
+        (loss, ev.into_kept())
     };
     let mut loss = loss;
     if let Some(w) = game.historical_average {
@@ -218,7 +224,7 @@ pub fn judge_step(session: &mut Session, draw: &Draw, noise_std: f64) -> Result<
     if game.historical_average.is_some() {
         update_history(session, &game.judge)?;
     }
-    Ok(report)
+    Ok((report, kept))
 }
 
 /// The judge's variables after `k` differentiable SGD steps on its loss (Metz et al. 2017),
@@ -262,15 +268,28 @@ fn unrolled_judge(session: &mut Session, draw: &Draw, players: &BTreeSet<String>
     Ok(current)
 }
 
-/// One update of every network except the judge.
-pub fn players_step(session: &mut Session, draw: &Draw, noise_std: f64) -> Result<Report, RunError> {
+/// The networks trained by [`players_step`]: every network with an optimizer but the judge.
+pub fn player_networks(session: &Session) -> BTreeSet<String> {
+    let judge = &session.program.game.judge;
+    session.optims.keys().filter(|n| *n != judge).cloned().collect()
+}
+
+/// Whether `expr` calls any of `nets` (then the players' step must evaluate it).
+fn calls_any(expr: &GameExpr, nets: &BTreeSet<String>) -> bool {
+    match &expr.kind {
+        GameExprKind::Call { network, args, .. } => nets.contains(network) || args.iter().any(|a| calls_any(a, nets)),
+        GameExprKind::Loss { args, .. } => args.iter().any(|a| calls_any(a, nets)),
+        GameExprKind::Binary(_, a, b) => calls_any(a, nets) || calls_any(b, nets),
+        GameExprKind::Neg(a) => calls_any(a, nets),
+        _ => false,
+    }
+}
+
+/// One update of every network except the judge. `cache` holds live calls computed by the
+/// judge step on the same draw.
+pub fn players_step(session: &mut Session, draw: &Draw, noise_std: f64, cache: CallCache) -> Result<Report, RunError> {
     let game = session.program.game.clone();
-    let trained: BTreeSet<String> = session
-        .optims
-        .keys()
-        .filter(|n| **n != game.judge)
-        .cloned()
-        .collect();
+    let trained = player_networks(session);
     let step = session.step;
     let mut report = Report::new();
     let lookahead = match game.unroll {
@@ -278,7 +297,7 @@ pub fn players_step(session: &mut Session, draw: &Draw, noise_std: f64) -> Resul
         _ => None,
     };
     let mut loss = {
-        let mut ev = Evaluator::new(session, draw, &trained, noise_std);
+        let mut ev = Evaluator::new(session, draw, &trained, noise_std).with_cache(cache);
         if let Some(l) = &lookahead {
             ev = ev.with_overrides(l);
         }
@@ -289,8 +308,8 @@ pub fn players_step(session: &mut Session, draw: &Draw, noise_std: f64) -> Resul
             report.push(("g_adv".into(), scalar(&l)?));
             loss = Some(l);
         }
-        let real = ev.eval(&game.real)?;
-        if real.live {
+        if calls_any(&game.real, &trained) {
+            let real = ev.eval(&game.real)?;
             let l = player_loss_on_real(game.loss, &real.tensor)?;
             report.push(("g_adv_real".into(), scalar(&l)?));
             loss = Some(match loss {
