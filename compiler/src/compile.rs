@@ -43,8 +43,14 @@ pub fn compile_file(path: &Path, overrides: &[Override]) -> Compilation {
                 read_failure(
                     path,
                     lossy,
-                    Diagnostic::error(codes::IO_NOT_UTF8, Span::default(), format!("`{}` is not UTF-8 text", path.display()))
-                        .with_help(format!("the first invalid byte is at offset {valid}; save the file as UTF-8")),
+                    Diagnostic::error(
+                        codes::IO_NOT_UTF8,
+                        Span::default(),
+                        format!("`{}` is not UTF-8 text", path.display()),
+                    )
+                    .with_help(format!(
+                        "the first invalid byte is at offset {valid}; save the file as UTF-8"
+                    )),
                     valid,
                 )
             }
@@ -52,8 +58,12 @@ pub fn compile_file(path: &Path, overrides: &[Override]) -> Compilation {
         Err(e) => read_failure(
             path,
             String::new(),
-            Diagnostic::error(codes::IO_READ, Span::default(), format!("cannot read `{}`: {e}", path.display()))
-                .with_help("check the path and the file's permissions"),
+            Diagnostic::error(
+                codes::IO_READ,
+                Span::default(),
+                format!("cannot read `{}`: {e}", path.display()),
+            )
+            .with_help("check the path and the file's permissions"),
             0,
         ),
     }
@@ -96,7 +106,11 @@ pub fn compile_source(path: &Path, text: &str, overrides: &[Override]) -> Compil
     diagnostics.append(&mut d);
     let (program, mut d) = check_program(&file, &hir.dim_env(), &networks);
     diagnostics.append(&mut d);
-    let program = if has_errors(&diagnostics) { None } else { program };
+    let program = if has_errors(&diagnostics) {
+        None
+    } else {
+        program
+    };
     Compilation {
         sources,
         ast: Some(file),

@@ -6,7 +6,9 @@ use ganc_compiler::{compile_file, compile_source, Compilation};
 use std::path::{Path, PathBuf};
 
 fn example(name: &str) -> Compilation {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name);
     compile_file(&path, &[])
 }
 
@@ -15,8 +17,12 @@ fn codes(c: &Compilation) -> Vec<&'static str> {
 }
 
 fn net<'a>(c: &'a Compilation, name: &str) -> &'a Network {
-    let p = c.program.as_ref().unwrap_or_else(|| panic!("errors: {:#?}", c.diagnostics));
-    p.network(name).unwrap_or_else(|| panic!("no network {name}"))
+    let p = c
+        .program
+        .as_ref()
+        .unwrap_or_else(|| panic!("errors: {:#?}", c.diagnostics));
+    p.network(name)
+        .unwrap_or_else(|| panic!("no network {name}"))
 }
 
 fn shape(dims: &[usize]) -> ValueType {
@@ -52,11 +58,17 @@ fn dcgan_generator_counts_and_shapes_match_hand_arithmetic() {
         ("out.tanh".into(), shape(&[1, 28, 28]), 0, 0),
     ];
     assert_eq!(rows(g), expected);
-    assert_eq!(g.params, 100 * 6272 + 2 * 6272 + 128 * 64 * 16 + 2 * 64 + 64 * 16 + 1);
+    assert_eq!(
+        g.params,
+        100 * 6272 + 2 * 6272 + 128 * 64 * 16 + 2 * 64 + 64 * 16 + 1
+    );
     assert_eq!(g.params, 771_969);
     assert_eq!(g.buffers, 2 * 6272 + 2 * 64);
     assert_eq!(g.outputs[0].node, g.nodes.last().map(|n| n.id).unwrap());
-    assert_eq!(g.feature("h").map(|id| g.node(id).name.as_str()), Some("h.reshape"));
+    assert_eq!(
+        g.feature("h").map(|id| g.node(id).name.as_str()),
+        Some("h.reshape")
+    );
 }
 
 #[test]
@@ -133,9 +145,23 @@ fn blocks_bind_shape_variables_and_prefix_node_names() {
 fn block_output_shape_is_checked_against_its_body() {
     let text = BLOCK_SPEC.replace("-> [B, c, H/2, W/2]", "-> [B, c, H, W]");
     let c = compile_source(Path::new("blocks.gan"), &text, &[]);
-    assert!(codes(&c).contains(&"ganc::shape::output_mismatch"), "{:?}", codes(&c));
-    let d = c.diagnostics.iter().find(|d| d.code.name == "ganc::shape::output_mismatch").unwrap();
-    assert!(d.notes.iter().any(|n| n.contains("instantiated at blocks.gan:7:")), "{:?}", d.notes);
+    assert!(
+        codes(&c).contains(&"ganc::shape::output_mismatch"),
+        "{:?}",
+        codes(&c)
+    );
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code.name == "ganc::shape::output_mismatch")
+        .unwrap();
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("instantiated at blocks.gan:7:")),
+        "{:?}",
+        d.notes
+    );
 }
 
 fn temp_dir(tag: &str) -> PathBuf {
@@ -157,7 +183,8 @@ fn imports_load_blocks_and_report_cycles_with_the_chain() {
         "gan b\nimport \"a.gan\" { once }\nblock twice()(x: [B, N]) -> [B, N] { return x -> once -> once }\n",
     )
     .unwrap();
-    let main = "gan m\nimport \"a.gan\" { once }\nnetwork N(x: [B, 4]) -> [B, 4] { return x -> once }\n";
+    let main =
+        "gan m\nimport \"a.gan\" { once }\nnetwork N(x: [B, 4]) -> [B, 4] { return x -> once }\n";
     let c = compile_source(&dir.join("m.gan"), main, &[]);
     let cycle = c
         .diagnostics
@@ -179,7 +206,11 @@ fn missing_import_is_reported_at_the_path() {
     let dir = temp_dir("missing");
     let main = "gan m\nimport \"nope.gan\" { b }\n";
     let c = compile_source(&dir.join("m.gan"), main, &[]);
-    assert!(codes(&c).contains(&"ganc::names::import_missing"), "{:?}", codes(&c));
+    assert!(
+        codes(&c).contains(&"ganc::names::import_missing"),
+        "{:?}",
+        codes(&c)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -187,6 +218,9 @@ fn missing_import_is_reported_at_the_path() {
 fn recursive_blocks_are_reported_not_expanded() {
     let text = "gan r\nblock a()(x: [B, N]) -> [B, N] { return x -> b }\nblock b()(x: [B, N]) -> [B, N] { return x -> a }\nnetwork N(x: [B, 4]) -> [B, 4] { return x -> a }\n";
     let c = compile_source(Path::new("r.gan"), text, &[]);
-    let n = codes(&c).iter().filter(|c| **c == "ganc::blocks::recursive").count();
+    let n = codes(&c)
+        .iter()
+        .filter(|c| **c == "ganc::blocks::recursive")
+        .count();
     assert_eq!(n, 1, "{:?}", codes(&c));
 }

@@ -90,7 +90,10 @@ pub struct Args {
 
 impl Args {
     fn index(&self, name: &str) -> usize {
-        self.specs.iter().position(|s| s.name == name).unwrap_or(usize::MAX)
+        self.specs
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or(usize::MAX)
     }
 
     /// Where the argument was written, or the call's span.
@@ -116,7 +119,11 @@ impl Args {
     pub fn int(&self, name: &str, default: Option<i64>) -> Result<usize, Diagnostic> {
         match self.get(name) {
             Some(Value::Int(v)) => usize::try_from(*v).map_err(|_| {
-                Diagnostic::error(codes::BAD_ARG, self.span_of(name), format!("`{name}` is negative"))
+                Diagnostic::error(
+                    codes::BAD_ARG,
+                    self.span_of(name),
+                    format!("`{name}` is negative"),
+                )
             }),
             _ => match default {
                 Some(d) => Ok(d.max(0) as usize),
@@ -283,7 +290,10 @@ fn value(layer: &str, spec: &Spec, e: &Expr, consts: &Consts) -> Result<Value, D
                 return Err(Diagnostic::error(
                     codes::NON_POSITIVE_SIZE,
                     e.span,
-                    format!("`{}` of `{layer}` must be at least {min}, got {v}", spec.name),
+                    format!(
+                        "`{}` of `{layer}` must be at least {min}, got {v}",
+                        spec.name
+                    ),
                 )
                 .with_primary_text(format!("this is {v}")));
             }
@@ -312,7 +322,12 @@ fn value(layer: &str, spec: &Spec, e: &Expr, consts: &Consts) -> Result<Value, D
                 };
                 Err(d)
             }
-            _ => Err(wrong(layer, spec, e, &format!("one of {}", words.join(", ")))),
+            _ => Err(wrong(
+                layer,
+                spec,
+                e,
+                &format!("one of {}", words.join(", ")),
+            )),
         },
         Kind::Init => init_value(e, consts).ok_or_else(|| {
             wrong(layer, spec, e, "an initialiser")
@@ -379,7 +394,9 @@ fn init_value(e: &Expr, consts: &Consts) -> Option<Value> {
     match &e.kind {
         ExprKind::Name(n) if n == "default" => Some(Value::Init(Init::Default)),
         ExprKind::Name(n) if n == "xavier" => Some(Value::Init(Init::Xavier)),
-        ExprKind::Call(c) if c.callee.name == "normal" && c.args.len() == 1 && c.named.is_empty() => {
+        ExprKind::Call(c)
+            if c.callee.name == "normal" && c.args.len() == 1 && c.named.is_empty() =>
+        {
             float_value(&c.args[0], consts)
                 .filter(|s| *s > 0.0)
                 .map(|s| Value::Init(Init::Normal(s)))

@@ -42,7 +42,11 @@ fn per_axis(
             return Err(Diagnostic::error(
                 codes::ARG_COUNT,
                 a.span_of(name),
-                format!("`{name}` has {} values but `{}` has {axes} spatial axes", v.len(), a.layer),
+                format!(
+                    "`{name}` has {} values but `{}` has {axes} spatial axes",
+                    v.len(),
+                    a.layer
+                ),
             )
             .with_primary_text(format!("expected 1 or {axes} values"))
             .into())
@@ -52,7 +56,10 @@ fn per_axis(
         return Err(Diagnostic::error(
             codes::NON_POSITIVE_SIZE,
             a.span_of(name),
-            format!("`{name}` of `{}` must be at least {min}, got {bad}", a.layer),
+            format!(
+                "`{name}` of `{}` must be at least {min}, got {bad}",
+                a.layer
+            ),
         )
         .into());
     }
@@ -67,7 +74,11 @@ pub fn conv(cx: &Ctx, spectral: bool) -> Result<Built, Failure> {
     let a = args::parse(cx.name, cx.span, cx.call, cx.skip, specs, cx.consts)?;
     let input = cx.tensor_rank(
         &[axes + 1],
-        if axes == 2 { "[B, C, H, W]" } else { "[B, C, D, H, W]" },
+        if axes == 2 {
+            "[B, C, H, W]"
+        } else {
+            "[B, C, D, H, W]"
+        },
     )?;
     let out_channels = a.int("out", None)?;
     let kernel = match a.ints("kernel") {
@@ -100,7 +111,10 @@ pub fn conv(cx: &Ctx, spectral: bool) -> Result<Built, Failure> {
             deconv_size(cx, &a, i, size, k, s, p, d, output_padding[i])?
         } else {
             let (out, warn) = conv_size(cx, i, size, k, s, p, d)?;
-            warnings.extend(warn);
+            // One warning per layer: a square input gives the same finding on every axis.
+            if warnings.is_empty() {
+                warnings.extend(warn);
+            }
             out
         };
         dims.push(out);
@@ -159,7 +173,10 @@ fn conv_size(
         let mut diag = Diagnostic::error(
             codes::KERNEL_TOO_LARGE,
             cx.span,
-            format!("`{}` {what} is larger than its input's {axis_name} ({size}, padded {padded})", cx.name),
+            format!(
+                "`{}` {what} is larger than its input's {axis_name} ({size}, padded {padded})",
+                cx.name
+            ),
         )
         .with_primary_text(format!("{what} > {axis_name} {padded}"));
         let need_pad = (eff - size as u128).div_ceil(2);
@@ -174,28 +191,28 @@ fn conv_size(
     let num = padded - eff;
     let out = (num / s as u128 + 1) as usize;
     let mut warning = None;
-    if num % s as u128 != 0 {
-        let mut d = Diagnostic::warning(
+    if !num.is_multiple_of(s as u128) {
+        let mut w = Diagnostic::warning(
             codes::INEXACT_CONV,
             cx.span,
             format!(
-                "`{}` with k{k} s{s} p{p} does not tile {axis_name} {size}: the last {} input rows are ignored",
+                "`{}` with k{k} s{s} p{p} does not tile {axis_name} {size}: {} input row(s) are ignored",
                 cx.name,
                 num % s as u128
             ),
         )
         .with_primary_text(format!("{axis_name}: ({size} + 2*{p} - {eff}) / {s} is not whole; output {out}"));
-        d = d.with_help(match nearest_padding(size, eff, s, p) {
+        w = w.with_help(match nearest_padding(size, eff, s, p) {
             Some(q) => {
                 let out_q = (size as u128 + 2 * q as u128 - eff) / s as u128 + 1;
                 format!("padding p: {q} makes it exact (output {out_q})")
             }
-            None => format!(
-                "no padding makes it exact with stride {s}; use an odd/even kernel (k: {}) instead",
-                k + 1
-            ),
+            None => match nearest_kernel(size, k, s, p, d) {
+                Some(k2) => format!("no padding makes it exact with stride {s}; kernel k: {k2} does"),
+                None => format!("no padding makes it exact with stride {s}; change the kernel or the input size"),
+            },
         });
-        warning = Some(d);
+        warning = Some(w);
     }
     Ok((out, warning))
 }
@@ -207,7 +224,20 @@ fn nearest_padding(size: usize, eff: u128, s: usize, p: usize) -> Option<usize> 
         .flatten()
         .find(|&q| {
             let padded = size as u128 + 2 * q as u128;
-            padded >= eff && (padded - eff) % s as u128 == 0
+            padded >= eff && (padded - eff).is_multiple_of(s as u128)
+        })
+}
+
+/// The kernel size next to `k` for which the convolution tiles the input exactly.
+fn nearest_kernel(size: usize, k: usize, s: usize, p: usize, d: usize) -> Option<usize> {
+    [k.checked_sub(1), k.checked_add(1)]
+        .into_iter()
+        .flatten()
+        .filter(|&k2| k2 >= 1)
+        .find(|&k2| {
+            let eff = d as u128 * (k2 as u128 - 1) + 1;
+            let padded = size as u128 + 2 * p as u128;
+            padded >= eff && (padded - eff).is_multiple_of(s as u128)
         })
 }
 
@@ -227,7 +257,9 @@ fn deconv_size(
         return Err(Diagnostic::error(
             codes::BAD_ARG,
             a.span_of("output_padding"),
-            format!("output padding {op} must be smaller than the stride ({s}) or the dilation ({d})"),
+            format!(
+                "output padding {op} must be smaller than the stride ({s}) or the dilation ({d})"
+            ),
         )
         .with_primary_text("too large")
         .with_help(format!("use `op: {}` at most", s.max(d) - 1))
@@ -244,9 +276,14 @@ fn deconv_size(
             diag: Diagnostic::error(
                 codes::KERNEL_TOO_LARGE,
                 cx.span,
-                format!("`{}` padding {p} removes the whole {axis_name} output (size {out})", cx.name),
+                format!(
+                    "`{}` padding {p} removes the whole {axis_name} output (size {out})",
+                    cx.name
+                ),
             )
-            .with_primary_text(format!("({size}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {out}"))
+            .with_primary_text(format!(
+                "({size}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {out}"
+            ))
             .with_help("reduce the padding or increase the kernel"),
             axis: Some(axis + 1),
         });

@@ -78,7 +78,10 @@ fn check_classes(cx: &Ctx, a: &args::Args, have: usize) -> Result<(), Failure> {
             return Err(Diagnostic::error(
                 codes::CHANNEL_MISMATCH,
                 a.span_of("classes"),
-                format!("`{}` says {want} classes but its input is class({have})", cx.name),
+                format!(
+                    "`{}` says {want} classes but its input is class({have})",
+                    cx.name
+                ),
             )
             .with_primary_text(format!("{want} classes"))
             .with_help(format!("use `classes: {have}` or drop the argument"))
@@ -133,7 +136,11 @@ pub fn minibatch(cx: &Ctx) -> Result<Built, Failure> {
     let kernel_dim = a.int("kernel_dim", Some(5))?;
     let in_features = input[0];
     let out = in_features.checked_add(kernels).ok_or_else(|| {
-        Failure::from(Diagnostic::error(codes::TOO_LARGE, cx.span, "too many features"))
+        Failure::from(Diagnostic::error(
+            codes::TOO_LARGE,
+            cx.span,
+            "too many features",
+        ))
     })?;
     Ok(Built {
         op: Op::MinibatchDiscrimination {

@@ -135,7 +135,7 @@ impl Ctx<'_> {
                 s.len() + 1
             ),
         )
-        .with_primary_text(format!("input is {}", Shape(s.to_vec())))
+        .with_primary_text(format!("needs {what}"))
         .with_help(rank_help(self.name, s.len()))
         .into())
     }
@@ -144,7 +144,9 @@ impl Ctx<'_> {
 fn rank_help(layer: &str, rank: usize) -> String {
     match (layer, rank) {
         ("linear" | "minibatch_discrimination", _) => "insert `flatten` before it".to_string(),
-        (_, 1) => "insert `reshape(C, H, W)` before it to give the features a spatial layout".into(),
+        (_, 1) => {
+            "insert `reshape(C, H, W)` before it to give the features a spatial layout".into()
+        }
         _ => "check the layers before it: reshape or flatten to the rank this layer needs".into(),
     }
 }
@@ -178,14 +180,16 @@ pub fn build(cx: &Ctx) -> Result<Built, Failure> {
 /// `spectral(conv(...))`: the wrapped layer with spectral normalisation of its weight; adds
 /// PyTorch's `weight_u` buffer (one value per output unit).
 fn spectral(cx: &Ctx) -> Result<Built, Failure> {
-    let inner = cx.call.and_then(|c| match (c.args.get(cx.skip), c.args.len(), c.named.len()) {
-        (Some(e), n, 0) if n == cx.skip + 1 => match &e.kind {
-            ExprKind::Call(inner) => Some((inner, e.span)),
-            ExprKind::Name(_) => None,
+    let inner = cx.call.and_then(
+        |c| match (c.args.get(cx.skip), c.args.len(), c.named.len()) {
+            (Some(e), n, 0) if n == cx.skip + 1 => match &e.kind {
+                ExprKind::Call(inner) => Some((inner, e.span)),
+                ExprKind::Name(_) => None,
+                _ => None,
+            },
             _ => None,
         },
-        _ => None,
-    });
+    );
     let Some((inner, span)) = inner else {
         return Err(Diagnostic::error(
             codes::ARG_TYPE,
@@ -208,16 +212,16 @@ fn spectral(cx: &Ctx) -> Result<Built, Failure> {
     let mut built = match name {
         "linear" => dense::linear(&sub, true)?,
         "conv" | "deconv" | "conv3d" | "deconv3d" => conv::conv(&sub, true)?,
-        _ => {
-            return Err(Diagnostic::error(
-                codes::ARG_TYPE,
-                span,
-                format!("`spectral` cannot wrap `{name}`"),
-            )
-            .with_primary_text("not a weight layer")
-            .with_help("spectral normalisation applies to `linear`, `conv`, `deconv`, `conv3d`, `deconv3d`")
-            .into())
-        }
+        _ => return Err(Diagnostic::error(
+            codes::ARG_TYPE,
+            span,
+            format!("`spectral` cannot wrap `{name}`"),
+        )
+        .with_primary_text("not a weight layer")
+        .with_help(
+            "spectral normalisation applies to `linear`, `conv`, `deconv`, `conv3d`, `deconv3d`",
+        )
+        .into()),
     };
     let out_units = match &built.op {
         Op::Linear { out_features, .. } => *out_features,
@@ -230,17 +234,19 @@ fn spectral(cx: &Ctx) -> Result<Built, Failure> {
 
 /// `a * b + c` on parameter counts, reporting overflow at `span`.
 pub(crate) fn count(parts: &[(u128, u128)], span: Span) -> Result<u64, Failure> {
-    let total: Option<u128> = parts
-        .iter()
-        .try_fold(0u128, |acc, (a, b)| a.checked_mul(*b).and_then(|p| acc.checked_add(p)));
-    total
-        .and_then(|t| u64::try_from(t).ok())
-        .ok_or_else(|| {
-            Diagnostic::error(codes::TOO_LARGE, span, "the parameter count does not fit in 64 bits")
-                .with_primary_text("too many parameters")
-                .with_help("use smaller sizes")
-                .into()
-        })
+    let total: Option<u128> = parts.iter().try_fold(0u128, |acc, (a, b)| {
+        a.checked_mul(*b).and_then(|p| acc.checked_add(p))
+    });
+    total.and_then(|t| u64::try_from(t).ok()).ok_or_else(|| {
+        Diagnostic::error(
+            codes::TOO_LARGE,
+            span,
+            "the parameter count does not fit in 64 bits",
+        )
+        .with_primary_text("too many parameters")
+        .with_help("use smaller sizes")
+        .into()
+    })
 }
 
 /// A tensor output type, checking that its element count stays representable.

@@ -105,7 +105,10 @@ pub fn norm(cx: &Ctx) -> Result<Built, Failure> {
                         format!("{channels} channels cannot be split into {groups} groups"),
                     )
                     .with_primary_text(format!("{groups} groups"))
-                    .with_help(format!("use a divisor of {channels}, e.g. {}", nearest_divisor(channels, groups))),
+                    .with_help(format!(
+                        "use a divisor of {channels}, e.g. {}",
+                        nearest_divisor(channels, groups)
+                    )),
                     axis: Some(0),
                 });
             }
@@ -137,7 +140,7 @@ pub fn norm(cx: &Ctx) -> Result<Built, Failure> {
 /// The divisor of `n` closest to `want`.
 fn nearest_divisor(n: usize, want: usize) -> usize {
     (1..=n)
-        .filter(|d| n % d == 0)
+        .filter(|d| n.is_multiple_of(*d))
         .min_by_key(|d| d.abs_diff(want))
         .unwrap_or(1)
 }

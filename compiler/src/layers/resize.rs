@@ -66,7 +66,10 @@ pub fn reshape_family(cx: &Ctx) -> Result<Built, Failure> {
                     diag: Diagnostic::error(
                         codes::NOT_DIVISIBLE,
                         cx.span,
-                        format!("pixel_shuffle({r}) needs channels divisible by {rr}, got {}", input[0]),
+                        format!(
+                            "pixel_shuffle({r}) needs channels divisible by {rr}, got {}",
+                            input[0]
+                        ),
                     )
                     .with_primary_text(format!("{} channels", input[0]))
                     .with_help(format!(
@@ -98,11 +101,15 @@ fn reshape(cx: &Ctx) -> Result<Built, Failure> {
         .with_help("write the new shape without the batch axis: `reshape(128, 7, 7)`")
         .into());
     }
-    let exprs: Vec<_> = call.map(|c| c.args.iter().skip(cx.skip).collect()).unwrap_or_default();
+    let exprs: Vec<_> = call
+        .map(|c| c.args.iter().skip(cx.skip).collect())
+        .unwrap_or_default();
     if exprs.is_empty() {
-        return Err(Diagnostic::error(codes::ARG_COUNT, cx.span, "`reshape` needs the new shape")
-            .with_help("write the new shape without the batch axis: `reshape(128, 7, 7)`")
-            .into());
+        return Err(
+            Diagnostic::error(codes::ARG_COUNT, cx.span, "`reshape` needs the new shape")
+                .with_help("write the new shape without the batch axis: `reshape(128, 7, 7)`")
+                .into(),
+        );
     }
     let mut dims = Vec::with_capacity(exprs.len());
     for e in &exprs {
@@ -123,7 +130,7 @@ fn reshape(cx: &Ctx) -> Result<Built, Failure> {
         .with_primary_text(format!("{want} != {have}"));
         // Suggest completing the first dimension when the rest divides the input exactly.
         let rest: u128 = dims.iter().skip(1).map(|d| *d as u128).product();
-        d = if rest > 0 && have % rest == 0 && dims.len() > 1 {
+        d = if rest > 0 && have.is_multiple_of(rest) && dims.len() > 1 {
             let mut fixed = dims.clone();
             fixed[0] = (have / rest) as usize;
             let list: Vec<String> = fixed.iter().map(|x| x.to_string()).collect();
@@ -138,7 +145,14 @@ fn reshape(cx: &Ctx) -> Result<Built, Failure> {
         };
         return Err(d.into());
     }
-    built(Op::Reshape { shape: dims.clone() }, dims, cx, Vec::new())
+    built(
+        Op::Reshape {
+            shape: dims.clone(),
+        },
+        dims,
+        cx,
+        Vec::new(),
+    )
 }
 
 /// `avgpool`, `maxpool`, `zeropad`, `reflectpad` on `[B, C, H, W]`.
@@ -157,10 +171,15 @@ pub fn pool_pad(cx: &Ctx) -> Result<Built, Failure> {
                     diag: Diagnostic::error(
                         codes::KERNEL_TOO_LARGE,
                         cx.span,
-                        format!("`{}` window {kernel} is larger than its input's {axis_name} ({size})", cx.name),
+                        format!(
+                            "`{}` window {kernel} is larger than its input's {axis_name} ({size})",
+                            cx.name
+                        ),
                     )
                     .with_primary_text(format!("window {kernel} > {axis_name} {size}"))
-                    .with_help(format!("use a window of at most {size}, or remove a downsampling layer before it")),
+                    .with_help(format!(
+                        "use a window of at most {size}, or remove a downsampling layer before it"
+                    )),
                     axis: Some(i + 1),
                 });
             }
@@ -225,10 +244,15 @@ pub fn pool_pad(cx: &Ctx) -> Result<Built, Failure> {
                     diag: Diagnostic::error(
                         codes::KERNEL_TOO_LARGE,
                         a.span_of("padding"),
-                        format!("reflection padding {pad} needs an input larger than {pad}, got {size}"),
+                        format!(
+                            "reflection padding {pad} needs an input larger than {pad}, got {size}"
+                        ),
                     )
                     .with_primary_text("padding too large for the input")
-                    .with_help(format!("use reflection padding of at most {}", size.saturating_sub(1))),
+                    .with_help(format!(
+                        "use reflection padding of at most {}",
+                        size.saturating_sub(1)
+                    )),
                     axis: Some(if i < 2 { 2 } else { 1 }),
                 });
             }

@@ -36,9 +36,13 @@ impl DimEnv {
     pub fn eval(&self, expr: &Expr) -> Result<i64, Diagnostic> {
         match &expr.kind {
             ExprKind::Int(text) => text.parse::<i64>().map_err(|_| {
-                Diagnostic::error(codes::INT_OVERFLOW, expr.span, "integer literal is too large")
-                    .with_primary_text(format!("larger than {}", i64::MAX))
-                    .with_help("dimensions and counts must fit in a 64-bit signed integer")
+                Diagnostic::error(
+                    codes::INT_OVERFLOW,
+                    expr.span,
+                    "integer literal is too large",
+                )
+                .with_primary_text(format!("larger than {}", i64::MAX))
+                .with_help("dimensions and counts must fit in a 64-bit signed integer")
             }),
             ExprKind::Name(name) => self.get(name).ok_or_else(|| {
                 let mut d = Diagnostic::error(

@@ -24,7 +24,10 @@ pub struct Hir {
 impl Hir {
     /// The main file's dims as an environment.
     pub fn dim_env(&self) -> DimEnv {
-        self.modules.first().map(Module::dim_env).unwrap_or_default()
+        self.modules
+            .first()
+            .map(Module::dim_env)
+            .unwrap_or_default()
     }
 }
 

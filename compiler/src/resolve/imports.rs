@@ -110,16 +110,27 @@ impl<'a> Loader<'a> {
                 continue;
             };
             for name in &imp.names {
-                match modules[target].block(&name.name) {
+                // A module still loading (an import cycle) has its own blocks but not yet
+                // its visible table.
+                let found = modules[target].block(&name.name).or_else(|| {
+                    blocks
+                        .iter()
+                        .position(|b| b.module == target && b.name == name.name)
+                });
+                match found {
                     Some(id) => {
-                        if let Some((_, _, prev)) = visible.iter().find(|(n, _, _)| *n == name.name) {
+                        if let Some((_, _, prev)) = visible.iter().find(|(n, _, _)| *n == name.name)
+                        {
                             diags.push(duplicate_block(&name.name, name.span, *prev));
                         } else {
                             visible.push((name.name.clone(), id, name.span));
                         }
                     }
                     None => {
-                        let names = modules[target].blocks.iter().map(|(n, _)| n.as_str());
+                        let names = blocks
+                            .iter()
+                            .filter(|b| b.module == target)
+                            .map(|b| b.name.as_str());
                         let mut d = Diagnostic::error(
                             codes::IMPORT_MISSING,
                             name.span,
@@ -131,7 +142,12 @@ impl<'a> Loader<'a> {
                             None => d.with_help(format!(
                                 "blocks in `{}`: {}",
                                 imp.path,
-                                list(modules[target].blocks.iter().map(|(n, _)| n.as_str()))
+                                list(
+                                    blocks
+                                        .iter()
+                                        .filter(|b| b.module == target)
+                                        .map(|b| b.name.as_str())
+                                )
                             )),
                         };
                         diags.push(d);
@@ -155,8 +171,14 @@ impl<'a> Loader<'a> {
         let path = dir.join(&imp.path);
         if self.stack.len() >= MAX_IMPORT_DEPTH {
             diags.push(
-                Diagnostic::error(codes::IMPORT_CYCLE, imp.path_span, "imports are nested too deeply")
-                    .with_help(format!("at most {MAX_IMPORT_DEPTH} files may import each other in a chain")),
+                Diagnostic::error(
+                    codes::IMPORT_CYCLE,
+                    imp.path_span,
+                    "imports are nested too deeply",
+                )
+                .with_help(format!(
+                    "at most {MAX_IMPORT_DEPTH} files may import each other in a chain"
+                )),
             );
             return None;
         }
@@ -191,7 +213,11 @@ impl<'a> Loader<'a> {
                 .with_primary_text("this import closes the cycle")
                 .with_help("move the shared blocks into a file that imports neither"),
             );
-            return None;
+            return self
+                .done
+                .iter()
+                .find(|(k, _)| *k == loaded.key)
+                .map(|(_, i)| *i);
         }
         if let Some((_, idx)) = self.done.iter().find(|(k, _)| *k == loaded.key) {
             return Some(*idx);
@@ -199,7 +225,9 @@ impl<'a> Loader<'a> {
         let source = self.sources.add(path.clone(), loaded.text);
         let text = self.sources.get(source).text.clone();
         match crate::parse::parse(source, &text) {
-            Ok(file) => Some(self.module_keyed(&file, source, &path, loaded.key, modules, blocks, diags)),
+            Ok(file) => {
+                Some(self.module_keyed(&file, source, &path, loaded.key, modules, blocks, diags))
+            }
             Err(mut errs) => {
                 diags.append(&mut errs);
                 None

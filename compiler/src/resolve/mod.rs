@@ -119,7 +119,8 @@ fn network(def: &ast::NetworkDef, env: &DimEnv, diags: &mut Vec<Diagnostic>) -> 
         _ => NetRole::Network,
     };
     let mut ok = true;
-    let mut port = |name: &str, ty: &TypeExpr, diags: &mut Vec<Diagnostic>| match port_type(ty, env) {
+    let mut port = |name: &str, ty: &TypeExpr, diags: &mut Vec<Diagnostic>| match port_type(ty, env)
+    {
         Ok(t) => Some(HirPort {
             name: name.to_string(),
             ty: t,
@@ -171,7 +172,8 @@ fn network(def: &ast::NetworkDef, env: &DimEnv, diags: &mut Vec<Diagnostic>) -> 
 pub fn port_type(ty: &TypeExpr, env: &DimEnv) -> Result<ValueType, Diagnostic> {
     match ty {
         TypeExpr::Shape(dims, span) => {
-            let batch_ok = matches!(dims.first().map(|d| &d.kind), Some(ExprKind::Name(n)) if n == "B");
+            let batch_ok =
+                matches!(dims.first().map(|d| &d.kind), Some(ExprKind::Name(n)) if n == "B");
             if !batch_ok {
                 let at = dims.first().map(|d| d.span).unwrap_or(*span);
                 return Err(Diagnostic::error(

@@ -81,7 +81,11 @@ pub fn check_body(
         def,
         module,
         blocks,
-        defined: def.inputs.iter().map(|p| (p.name.name.as_str(), p.name.span)).collect(),
+        defined: def
+            .inputs
+            .iter()
+            .map(|p| (p.name.name.as_str(), p.name.span))
+            .collect(),
         all_bindings,
         scalars,
         used: HashSet::new(),
@@ -107,7 +111,10 @@ pub fn check_body(
                         )
                         .with_primary_text("defined again here")
                         .with_label(*prev, "first defined here")
-                        .with_help(format!("bindings are single-assignment; use a new name such as `{}2`", name.name)),
+                        .with_help(format!(
+                            "bindings are single-assignment; use a new name such as `{}2`",
+                            name.name
+                        )),
                     );
                     continue;
                 }
@@ -148,8 +155,15 @@ pub fn check_body(
         ),
         _ => {}
     }
+    // Without a return every binding looks unused; the missing return is the real problem.
+    let bindings = if returns.is_empty() {
+        Vec::new()
+    } else {
+        bindings
+    };
     for b in bindings {
-        if !w.used.contains(&b.name) && !feature_reads.contains(&b.name) && !b.name.starts_with('_') {
+        if !w.used.contains(&b.name) && !feature_reads.contains(&b.name) && !b.name.starts_with('_')
+        {
             w.diags.push(
                 Diagnostic::warning(
                     codes::UNUSED_BINDING,
@@ -202,7 +216,9 @@ impl<'a> Walker<'a> {
                 )
                 .with_primary_text("used here")
                 .with_label(*later, "defined later here")
-                .with_help("bindings form a graph in source order: move the definition above this line"),
+                .with_help(
+                    "bindings form a graph in source order: move the definition above this line",
+                ),
             );
             return;
         }
@@ -245,10 +261,8 @@ impl<'a> Walker<'a> {
 
     fn stage(&mut self, s: &'a Expr) {
         match &s.kind {
-            ExprKind::Name(n) => {
-                if !layers::is_layer(n) && self.module.block(n).is_none() {
-                    self.unknown_stage(n, s.span);
-                }
+            ExprKind::Name(n) if !layers::is_layer(n) && self.module.block(n).is_none() => {
+                self.unknown_stage(n, s.span);
             }
             ExprKind::Call(c) => {
                 let callee = c.callee.name.as_str();
@@ -281,7 +295,7 @@ impl<'a> Walker<'a> {
         }
         let params = self.block_params(&c.callee.name);
         for (k, _) in &c.named {
-            if !params.iter().any(|p| *p == k.name) {
+            if !params.contains(&k.name) {
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_ARG,
                     k.span,
@@ -290,7 +304,9 @@ impl<'a> Walker<'a> {
                 .with_primary_text("unknown parameter");
                 d = match did_you_mean(&k.name, params.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None if params.is_empty() => d.with_help(format!("`{}` takes no parameters", c.callee.name)),
+                    None if params.is_empty() => {
+                        d.with_help(format!("`{}` takes no parameters", c.callee.name))
+                    }
                     None => d.with_help(format!("its parameters are: {}", params.join(", "))),
                 };
                 self.diags.push(d);
@@ -331,7 +347,9 @@ impl<'a> Walker<'a> {
             None if self.defined.contains_key(n) => d.with_help(format!(
                 "`{n}` is a binding, not a layer: combine tensors with `cat({n}, ...)` or `+`"
             )),
-            None => d.with_help("see docs/language.md for the layer catalogue; blocks must be defined or imported"),
+            None => d.with_help(
+                "see docs/language.md for the layer catalogue; blocks must be defined or imported",
+            ),
         };
         self.diags.push(d);
     }

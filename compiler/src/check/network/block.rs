@@ -90,12 +90,24 @@ impl Cx<'_> {
             match expected_type(&p.ty, &consts) {
                 Ok(want) if want == actual => {}
                 Ok(want) => {
-                    let mut d = self.input_mismatch(&block.name, &p.name.name, &want, &actual, span, p.ty.span());
+                    let mut d = self.input_mismatch(
+                        &block.name,
+                        &p.name.name,
+                        &want,
+                        &actual,
+                        span,
+                        p.ty.span(),
+                    );
                     d = self.operand_label(d, *id, span);
                     if let (ValueType::Tensor(w), ValueType::Tensor(a)) = (&want, &actual) {
-                        if let Some(axis) = (0..w.0.len().min(a.0.len())).find(|&i| w.0[i] != a.0[i]) {
+                        if let Some(axis) =
+                            (0..w.0.len().min(a.0.len())).find(|&i| w.0[i] != a.0[i])
+                        {
                             if let Some(t) = trail::trail(&self.b, *id, axis) {
-                                d = d.with_note(format!("{} came from: {t}", trail::axis_name(axis, a.0.len())));
+                                d = d.with_note(format!(
+                                    "{} came from: {t}",
+                                    trail::axis_name(axis, a.0.len())
+                                ));
                             }
                         }
                     }
@@ -173,7 +185,11 @@ impl Cx<'_> {
             self.not_a_tensor(ret_span);
             result = V::Poison;
         }
-        let site = format!("in block `{}` instantiated at {}", block.name, self.location(span));
+        let site = format!(
+            "in block `{}` instantiated at {}",
+            block.name,
+            self.location(span)
+        );
         for d in &mut self.diags[start..] {
             d.notes.push(site.clone());
         }
@@ -182,13 +198,28 @@ impl Cx<'_> {
 
     /// The block's compile-time parameters evaluated at the call site, on top of the block
     /// module's dims.
-    fn block_params(&mut self, b: usize, call: Option<&Call>, span: Span, f: &Frame) -> Option<Consts> {
+    fn block_params(
+        &mut self,
+        b: usize,
+        call: Option<&Call>,
+        span: Span,
+        f: &Frame,
+    ) -> Option<Consts> {
         let block = &self.hir.blocks[b];
         let def = &block.def;
         let mut consts = Consts {
             ints: self.hir.modules[block.module].dim_env(),
             floats: Default::default(),
         };
+        // A misspelt named argument was reported by resolve; a "missing" report would repeat it.
+        let misspelt = call.is_some_and(|c| {
+            c.named
+                .iter()
+                .any(|(k, _)| !def.params.iter().any(|p| p.name.name == k.name))
+        });
+        if misspelt {
+            return None;
+        }
         for (i, p) in def.params.iter().enumerate() {
             let given = call.and_then(|c| {
                 c.named
@@ -202,7 +233,10 @@ impl Cx<'_> {
                     Diagnostic::error(
                         codes::ARG_COUNT,
                         span,
-                        format!("block `{}` needs its parameter `{}`", block.name, p.name.name),
+                        format!(
+                            "block `{}` needs its parameter `{}`",
+                            block.name, p.name.name
+                        ),
                     )
                     .with_primary_text(format!("`{}` is missing", p.name.name))
                     .with_label(p.name.span, "declared here"),
@@ -216,8 +250,12 @@ impl Cx<'_> {
                     }
                     None => {
                         self.diags.push(
-                            Diagnostic::error(codes::ARG_TYPE, e.span, format!("`{}` must be a number", p.name.name))
-                                .with_label(p.ty.span(), "declared `float` here"),
+                            Diagnostic::error(
+                                codes::ARG_TYPE,
+                                e.span,
+                                format!("`{}` must be a number", p.name.name),
+                            )
+                            .with_label(p.ty.span(), "declared `float` here"),
                         );
                         return None;
                     }
@@ -228,7 +266,10 @@ impl Cx<'_> {
                             Diagnostic::error(
                                 codes::ARG_TYPE,
                                 e.span,
-                                format!("`{}` of block `{}` must be an integer", p.name.name, block.name),
+                                format!(
+                                    "`{}` of block `{}` must be an integer",
+                                    p.name.name, block.name
+                                ),
                             )
                             .with_primary_text("expected an integer")
                             .with_label(p.ty.span(), "declared `int` here"),
@@ -259,7 +300,11 @@ impl Cx<'_> {
     ) -> Diagnostic {
         let channels = matches!((want, got), (ValueType::Tensor(w), ValueType::Tensor(g))
             if w.0.len() == g.0.len() && !w.0.is_empty() && w.0[0] != g.0[0]);
-        let code = if channels { codes::CHANNEL_MISMATCH } else { codes::BLOCK_INPUT };
+        let code = if channels {
+            codes::CHANNEL_MISMATCH
+        } else {
+            codes::BLOCK_INPUT
+        };
         let mut d = Diagnostic::error(
             code,
             span,
@@ -296,7 +341,9 @@ fn expected_type(ty: &TypeExpr, consts: &Consts) -> Result<ValueType, Diagnostic
             }
             Ok(ValueType::Tensor(Shape(out)))
         }
-        TypeExpr::Class(n, _) => Ok(ValueType::Class(consts.ints.eval_positive(n, "a class count")?)),
+        TypeExpr::Class(n, _) => Ok(ValueType::Class(
+            consts.ints.eval_positive(n, "a class count")?,
+        )),
         TypeExpr::Int(s) | TypeExpr::Float(s) => Err(Diagnostic::error(
             codes::NOT_A_TENSOR,
             *s,

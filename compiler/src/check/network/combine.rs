@@ -102,7 +102,8 @@ impl Cx<'_> {
             for (i, (_, s)) in ops.iter().enumerate() {
                 d = d.with_label(*s, shapes[i].to_string());
             }
-            self.diags.push(d.with_help("flatten or reshape one operand first"));
+            self.diags
+                .push(d.with_help("flatten or reshape one operand first"));
             return V::Poison;
         }
         if is_cat && axis > rank {
@@ -116,11 +117,11 @@ impl Cx<'_> {
             );
             return V::Poison;
         }
-        let differs = |s: &Shape| {
-            (0..rank).any(|i| (!is_cat || i + 1 != axis) && s.0[i] != shapes[0].0[i])
-        };
+        let differs =
+            |s: &Shape| (0..rank).any(|i| (!is_cat || i + 1 != axis) && s.0[i] != shapes[0].0[i]);
         if let Some(bad) = shapes.iter().position(differs) {
-            self.diags.push(self.mismatch(c, is_cat, axis, &ops, exprs, &shapes, &ids, bad, f));
+            self.diags
+                .push(self.mismatch(c, is_cat, axis, &ops, exprs, &shapes, &ids, bad, f));
             return V::Poison;
         }
         if is_cat {
@@ -139,14 +140,32 @@ impl Cx<'_> {
             };
             let name = f.node_name("cat");
             self.b
-                .add(&name, Op::Concat { axis }, ids, ty, 0, 0, span, &mut self.diags)
+                .add(
+                    &name,
+                    Op::Concat { axis },
+                    ids,
+                    ty,
+                    0,
+                    0,
+                    span,
+                    &mut self.diags,
+                )
                 .map_or(V::Poison, V::T)
         } else {
             let ty = ValueType::Tensor(shapes[0].clone());
             let mut cur = ids[0];
             for next in &ids[1..] {
                 let name = f.node_name("add");
-                match self.b.add(&name, Op::Add, vec![cur, *next], ty.clone(), 0, 0, span, &mut self.diags) {
+                match self.b.add(
+                    &name,
+                    Op::Add,
+                    vec![cur, *next],
+                    ty.clone(),
+                    0,
+                    0,
+                    span,
+                    &mut self.diags,
+                ) {
                     Some(id) => cur = id,
                     None => return V::Poison,
                 }
@@ -176,21 +195,35 @@ impl Cx<'_> {
                 .flatten()
                 .and_then(name_of)
                 .map(|n| format!("`{n}`"))
-                .unwrap_or_else(|| if i == 0 { "the chain's input".into() } else { format!("operand {}", i + 1) })
+                .unwrap_or_else(|| {
+                    if i == 0 {
+                        "the chain's input".into()
+                    } else {
+                        format!("operand {}", i + 1)
+                    }
+                })
         };
         let diff_axis = (0..rank)
             .find(|&i| (!is_cat || i + 1 != axis) && shapes[bad].0[i] != shapes[0].0[i])
             .unwrap_or(0);
         let axis_word = trail::axis_name(diff_axis, rank);
         let (message, primary) = if is_cat {
-            let on = if axis == 1 { "the channel axis".to_string() } else { format!("axis {axis}") };
+            let on = if axis == 1 {
+                "the channel axis".to_string()
+            } else {
+                format!("axis {axis}")
+            };
             let need = if axis == 1 && rank == 3 {
                 "channel concat needs equal H and W".to_string()
             } else {
                 format!("concatenation on axis {axis} needs all other sizes equal")
             };
             (
-                format!("cannot concatenate {} and {} on {on}: {axis_word} differs", label(0), label(bad)),
+                format!(
+                    "cannot concatenate {} and {} on {on}: {axis_word} differs",
+                    label(0),
+                    label(bad)
+                ),
                 need,
             )
         } else {
@@ -199,7 +232,11 @@ impl Cx<'_> {
                 "`add` needs equal shapes".to_string(),
             )
         };
-        let code = if is_cat { codes::CONCAT_MISMATCH } else { codes::ELEMENTWISE_MISMATCH };
+        let code = if is_cat {
+            codes::CONCAT_MISMATCH
+        } else {
+            codes::ELEMENTWISE_MISMATCH
+        };
         let mut d = Diagnostic::error(code, c.callee.span, message).with_primary_text(primary);
         for (i, (_, s)) in ops.iter().enumerate() {
             d = d.with_label(*s, shapes[i].to_string());
@@ -223,7 +260,12 @@ impl Cx<'_> {
                     if i == bad {
                         Some(name.clone())
                     } else {
-                        exprs.get(i).copied().flatten().and_then(name_of).map(str::to_string)
+                        exprs
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .and_then(name_of)
+                            .map(str::to_string)
                     }
                 })
                 .collect();
@@ -233,7 +275,10 @@ impl Cx<'_> {
                     c.callee.name,
                     args.join(", ")
                 )),
-                _ => d.with_help(format!("`{name}` is {shape} and would fit in place of {}", label(bad))),
+                _ => d.with_help(format!(
+                    "`{name}` is {shape} and would fit in place of {}",
+                    label(bad)
+                )),
             };
         } else {
             d = d.with_help(format!(

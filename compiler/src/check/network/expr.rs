@@ -76,7 +76,9 @@ impl Cx<'_> {
                     for a in &c.args {
                         ops.push((self.eval(a, f), a.span));
                     }
-                    let ops_exprs: Vec<Option<&Expr>> = std::iter::once(None).chain(c.args.iter().map(Some)).collect();
+                    let ops_exprs: Vec<Option<&Expr>> = std::iter::once(None)
+                        .chain(c.args.iter().map(Some))
+                        .collect();
                     self.combine(c, s.span, ops, &ops_exprs, f)
                 } else if let Some(b) = self.hir.modules[f.module].block(name) {
                     let mut inputs = vec![(input, s.span)];
@@ -101,8 +103,12 @@ impl Cx<'_> {
                             (codes::GRAPH_TOO_LARGE, "at most 1024")
                         };
                         self.diags.push(
-                            Diagnostic::error(code, count.span, format!("`repeat {n}`: the count must be {why}"))
-                                .with_primary_text(format!("this is {n}")),
+                            Diagnostic::error(
+                                code,
+                                count.span,
+                                format!("`repeat {n}`: the count must be {why}"),
+                            )
+                            .with_primary_text(format!("this is {n}")),
                         );
                         return V::Poison;
                     }
@@ -155,7 +161,9 @@ impl Cx<'_> {
                 Diagnostic::error(
                     codes::ARG_COUNT,
                     span,
-                    format!("`{name}(...)` written as a value needs its input as the first argument"),
+                    format!(
+                        "`{name}(...)` written as a value needs its input as the first argument"
+                    ),
                 )
                 .with_help(format!("write `x -> {name}(...)` or `{name}(x, ...)`")),
             );
@@ -173,7 +181,15 @@ impl Cx<'_> {
     }
 
     /// Builds a layer node on `input`.
-    fn layer(&mut self, name: &str, call: Option<&Call>, skip: usize, span: Span, input: V, f: &mut Frame) -> V {
+    fn layer(
+        &mut self,
+        name: &str,
+        call: Option<&Call>,
+        skip: usize,
+        span: Span,
+        input: V,
+        f: &mut Frame,
+    ) -> V {
         let V::T(id) = input else { return V::Poison };
         let ty = self.b.ty(id).clone();
         let cx = Ctx {
@@ -190,12 +206,23 @@ impl Cx<'_> {
                 let keyword = built.op.keyword();
                 let node_name = f.node_name(keyword);
                 self.b
-                    .add(&node_name, built.op, vec![id], built.out, built.params, built.buffers, span, &mut self.diags)
+                    .add(
+                        &node_name,
+                        built.op,
+                        vec![id],
+                        built.out,
+                        built.params,
+                        built.buffers,
+                        span,
+                        &mut self.diags,
+                    )
                     .map_or(V::Poison, V::T)
             }
             Err(fail) => {
                 let mut d = fail.diag;
-                d = self.operand_label(d, id, span);
+                if d.code.name.starts_with("ganc::shape::") {
+                    d = self.operand_label(d, id, span);
+                }
                 if let Some(axis) = fail.axis {
                     if let Some(t) = trail::trail(&self.b, id, axis) {
                         let rank = match &ty {
@@ -213,7 +240,12 @@ impl Cx<'_> {
 
     /// Adds a label with the operand's type at the node that produced it, when that is in the
     /// same file and does not overlap the primary label.
-    pub(super) fn operand_label(&self, d: Diagnostic, id: crate::graph::NodeId, primary: Span) -> Diagnostic {
+    pub(super) fn operand_label(
+        &self,
+        d: Diagnostic,
+        id: crate::graph::NodeId,
+        primary: Span,
+    ) -> Diagnostic {
         let node = &self.b.nodes[id.0];
         let s = node.span;
         let overlaps = s.start < primary.end && primary.start < s.end;
@@ -234,7 +266,14 @@ impl Cx<'_> {
     }
 
     /// `a op b` on tensors and numbers.
-    fn arith(&mut self, op: BinOp, (a, sa): (V, Span), (b, sb): (V, Span), span: Span, f: &mut Frame) -> V {
+    fn arith(
+        &mut self,
+        op: BinOp,
+        (a, sa): (V, Span),
+        (b, sb): (V, Span),
+        span: Span,
+        f: &mut Frame,
+    ) -> V {
         match (a, b) {
             (V::Poison, _) | (_, V::Poison) => V::Poison,
             (V::Num(x), V::Num(y)) => V::Num(match op {
@@ -253,8 +292,12 @@ impl Cx<'_> {
                     BinOp::Mul => Op::Mul,
                     BinOp::Div => {
                         self.diags.push(
-                            Diagnostic::error(codes::NOT_A_TENSOR, span, "tensors cannot be divided by tensors")
-                                .with_help("multiply by a number instead: `0.5 * x`"),
+                            Diagnostic::error(
+                                codes::NOT_A_TENSOR,
+                                span,
+                                "tensors cannot be divided by tensors",
+                            )
+                            .with_help("multiply by a number instead: `0.5 * x`"),
                         );
                         return V::Poison;
                     }
@@ -310,7 +353,16 @@ impl Cx<'_> {
                 let mut cur = t;
                 for st in steps {
                     let name = f.node_name(st.keyword());
-                    match self.b.add(&name, st, vec![cur], ty.clone(), 0, 0, span, &mut self.diags) {
+                    match self.b.add(
+                        &name,
+                        st,
+                        vec![cur],
+                        ty.clone(),
+                        0,
+                        0,
+                        span,
+                        &mut self.diags,
+                    ) {
                         Some(id) => cur = id,
                         None => return V::Poison,
                     }

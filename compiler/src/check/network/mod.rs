@@ -116,7 +116,16 @@ fn check_network(
     };
     let mut in_ports = Vec::new();
     for (index, p) in inputs.iter().enumerate() {
-        let id = cx.b.add(&p.name, Op::Input { index }, vec![], p.ty.clone(), 0, 0, p.span, &mut cx.diags);
+        let id = cx.b.add(
+            &p.name,
+            Op::Input { index },
+            vec![],
+            p.ty.clone(),
+            0,
+            0,
+            p.span,
+            &mut cx.diags,
+        );
         let v = id.map_or(V::Poison, V::T);
         frame.vars.push((p.name.clone(), v));
         in_ports.push(Port {
@@ -163,11 +172,9 @@ fn check_network(
     } else {
         outputs.iter().map(|p| port(p, NodeId(0))).collect()
     };
-    let (params, buffers) = cx
-        .b
-        .nodes
-        .iter()
-        .fold((0u64, 0u64), |(p, b), n| (p.saturating_add(n.params), b.saturating_add(n.buffers)));
+    let (params, buffers) = cx.b.nodes.iter().fold((0u64, 0u64), |(p, b), n| {
+        (p.saturating_add(n.params), b.saturating_add(n.buffers))
+    });
     let network = graph::Network {
         name: net.name.clone(),
         role: net.role,
@@ -215,10 +222,12 @@ impl Cx<'_> {
                 )
                 .with_label(outputs_span(&net.def.outputs), "declared here")
                 .with_help(if net.named_outputs {
-                    let names: Vec<String> = outputs.iter().map(|p| format!("{}: ...", p.name)).collect();
+                    let names: Vec<String> =
+                        outputs.iter().map(|p| format!("{}: ...", p.name)).collect();
                     format!("return `({})`", names.join(", "))
                 } else {
-                    "return one expression, or declare named outputs `-> (a: [...], b: [...])`".into()
+                    "return one expression, or declare named outputs `-> (a: [...], b: [...])`"
+                        .into()
                 }),
             );
             return outputs.iter().map(|p| port(p, NodeId(0))).collect();
@@ -259,9 +268,14 @@ impl Cx<'_> {
                 let mut d = Diagnostic::error(
                     codes::MISSING_RETURN,
                     *span,
-                    format!("`{}` returns `{name}`, which is not a declared output", net.name),
+                    format!(
+                        "`{}` returns `{name}`, which is not a declared output",
+                        net.name
+                    ),
                 );
-                if let Some(s) = crate::suggest::did_you_mean(name, outputs.iter().map(|p| p.name.as_str())) {
+                if let Some(s) =
+                    crate::suggest::did_you_mean(name, outputs.iter().map(|p| p.name.as_str()))
+                {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
                 self.diags.push(d);
@@ -329,9 +343,15 @@ impl Cx<'_> {
 
     fn not_a_tensor(&mut self, span: Span) {
         self.diags.push(
-            Diagnostic::error(codes::NOT_A_TENSOR, span, "expected a tensor, found a number")
-                .with_primary_text("a compile-time number")
-                .with_help("numbers scale or shift tensors (`0.5 * x`, `x + 1`) but cannot stand alone"),
+            Diagnostic::error(
+                codes::NOT_A_TENSOR,
+                span,
+                "expected a tensor, found a number",
+            )
+            .with_primary_text("a compile-time number")
+            .with_help(
+                "numbers scale or shift tensors (`0.5 * x`, `x + 1`) but cannot stand alone",
+            ),
         );
     }
 

@@ -88,7 +88,10 @@ fn describe(op: &Op) -> String {
                 padding.first().copied().unwrap_or(0)
             );
             if output_padding.iter().any(|x| *x > 0) {
-                s.push_str(&format!(" op{}", output_padding.first().copied().unwrap_or(0)));
+                s.push_str(&format!(
+                    " op{}",
+                    output_padding.first().copied().unwrap_or(0)
+                ));
             }
             s
         }
