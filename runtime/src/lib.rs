@@ -5,3 +5,4 @@ pub mod layers;
 pub mod optim;
 pub mod plot;
 pub mod rng;
+pub mod rundir;
