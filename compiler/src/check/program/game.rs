@@ -159,7 +159,7 @@ pub fn check_game(
 
     let judge_info = sides
         .as_ref()
-        .and_then(|(real, fake)| judge_of(real, fake, &mut lower.diags));
+        .and_then(|(real, fake)| judge_of(real, fake, nets, &mut lower.diags));
     let players = sides
         .as_ref()
         .map(|(real, fake)| players(fake, real, judge_info.as_ref().map(|j| j.0.as_str())));
@@ -222,6 +222,16 @@ pub fn check_game(
             );
             None
         }
+    });
+    // The same condition fed wrongly on both sides is one mistake.
+    let mut seen_conds: Vec<String> = Vec::new();
+    lower.diags.retain(|d| {
+        if d.code != codes::GAME_COND_MISMATCH {
+            return true;
+        }
+        let new = !seen_conds.contains(&d.message);
+        seen_conds.push(d.message.clone());
+        new
     });
     diags.append(&mut lower.diags);
 
@@ -395,6 +405,7 @@ fn written_sides(real: &Entry, fake: &Entry, lower: &mut Lowerer) -> Option<(Gam
 fn judge_of(
     real: &GameExpr,
     fake: &GameExpr,
+    nets: &Nets,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(String, usize)> {
     let (
@@ -420,8 +431,8 @@ fn judge_of(
         };
         diags.push(
             Diagnostic::error(codes::GAME_JUDGE_MISMATCH, fake.span, format!("`real` and `fake` {what}"))
-                .with_primary_text(format!("fake: {}", describe_call(fnet, fo)))
-                .with_label(real.span, format!("real: {}", describe_call(rn, ro)))
+                .with_primary_text(format!("fake: {}", describe_call(nets, fnet, fo)))
+                .with_label(real.span, format!("real: {}", describe_call(nets, rn, ro)))
                 .with_help("the judge scores real and fake samples with the same network and output, e.g. `real: D(x).adv` and `fake: D(G(z)).adv`"),
         );
         return None;
@@ -439,10 +450,17 @@ fn judge_of(
     }
 }
 
-fn describe_call(net: &str, out: &CallOutput) -> String {
+fn describe_call(nets: &Nets, net: &str, out: &CallOutput) -> String {
+    let n = nets.get(net);
     match out {
-        CallOutput::Port(i) => format!("`{net}` output {i}"),
-        CallOutput::Feature(id) => format!("`{net}` feature node {}", id.0),
+        CallOutput::Port(i) => match n.and_then(|n| n.outputs.get(*i)) {
+            Some(p) => format!("`{net}` output `{}`", p.name),
+            None => format!("`{net}` output {i}"),
+        },
+        CallOutput::Feature(id) => match n.and_then(|n| n.features.iter().find(|f| f.1 == *id)) {
+            Some((name, _)) => format!("`{net}` feature `{name}`"),
+            None => format!("`{net}` feature"),
+        },
     }
 }
 

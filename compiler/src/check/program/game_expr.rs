@@ -276,9 +276,18 @@ impl<'a> Lowerer<'a> {
             return self.function(c, func, arity, span);
         }
         if !self.nets.is_declared(name) {
-            let mut candidates: Vec<&str> = FUNCTIONS.iter().map(|f| f.0).collect();
-            candidates.extend(self.nets.declared.iter().map(|(n, _)| *n));
-            let help = match did_you_mean(name, candidates.iter().copied()) {
+            let networks: Vec<&str> = self.nets.declared.iter().map(|(n, _)| *n).collect();
+            let functions: Vec<&str> = FUNCTIONS.iter().map(|f| f.0).collect();
+            // Networks are capitalised by convention: suggest from the likelier kind first.
+            let (first, second) = if name.chars().next().is_some_and(char::is_uppercase) {
+                (&networks, &functions)
+            } else {
+                (&functions, &networks)
+            };
+            let candidates: Vec<&str> = first.iter().chain(second.iter()).copied().collect();
+            let suggestion = did_you_mean(name, first.iter().copied())
+                .or_else(|| did_you_mean(name, second.iter().copied()));
+            let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("networks and loss functions: {}", candidates.join(", ")),
             };
@@ -659,7 +668,7 @@ fn input_name(arg: &GameExpr) -> Option<&str> {
 }
 
 fn input_span(arg: &GameExpr, inputs: &Inputs) -> Option<Span> {
-    input_name(arg).and_then(|n| inputs.span_of(n))
+    input_name(arg).and_then(|n| inputs.type_span_of(n))
 }
 
 fn describe_arg(arg: &GameExpr) -> String {

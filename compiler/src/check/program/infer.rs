@@ -17,6 +17,12 @@ pub fn infer(
     nets: &Nets,
     span: Span,
 ) -> Result<Option<(GameExpr, GameExpr)>, Vec<Diagnostic>> {
+    let checked = inputs.data.len() + inputs.latents.len() + inputs.conds.len();
+    if checked < inputs.declared.len() {
+        // An input declaration had errors (already reported); matching without it would
+        // only produce follow-on errors.
+        return Ok(None);
+    }
     let gens = nets.with_role(Role::Generator);
     let discs = nets.with_role(Role::Discriminator);
     if gens.len() != 1 || discs.len() != 1 || inputs.data.len() != 1 {

@@ -22,15 +22,17 @@ pub struct Inputs {
     /// Every declared input name, including those whose declaration had errors, so that
     /// later stages do not report them as unknown.
     pub declared: Vec<String>,
+    /// Where each declared input's type was written, for labels.
+    pub type_spans: Vec<(String, Span)>,
 }
 
 impl Inputs {
-    /// Where the input called `name` was declared.
-    pub fn span_of(&self, name: &str) -> Option<Span> {
-        let d = self.data.iter().find(|d| d.name == name).map(|d| d.span);
-        let l = || self.latents.iter().find(|l| l.name == name).map(|l| l.span);
-        let c = || self.conds.iter().find(|c| c.name == name).map(|c| c.span);
-        d.or_else(l).or_else(c)
+    /// Where the type of the input called `name` was written.
+    pub fn type_span_of(&self, name: &str) -> Option<Span> {
+        self.type_spans
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| *s)
     }
 }
 
@@ -59,6 +61,9 @@ pub fn check_inputs(file: &ast::File, dims: &DimEnv, diags: &mut Vec<Diagnostic>
         }
         seen.push(&decl.name);
         inputs.declared.push(decl.name.name.clone());
+        inputs
+            .type_spans
+            .push((decl.name.name.clone(), decl.ty.span()));
         if matches!(item, ast::Item::Cond(_)) {
             first_conds.push(decl.span);
         }
