@@ -1,8 +1,12 @@
 pub use ganc_compiler;
 pub mod checkpoint;
 pub mod data;
+pub mod game;
 pub mod layers;
+pub mod model;
 pub mod optim;
 pub mod plot;
 pub mod rng;
 pub mod rundir;
+pub mod error;
+pub mod train;
