@@ -285,10 +285,15 @@ impl<'a> Lowerer<'a> {
                 (&functions, &networks)
             };
             let candidates: Vec<&str> = first.iter().chain(second.iter()).copied().collect();
-            let suggestion = did_you_mean(name, first.iter().copied())
-                .or_else(|| did_you_mean(name, second.iter().copied()));
+            let capitalised = name.chars().next().is_some_and(char::is_uppercase);
+            let suggestion = did_you_mean(name, first.iter().copied()).or_else(|| {
+                (!capitalised)
+                    .then(|| did_you_mean(name, second.iter().copied()))
+                    .flatten()
+            });
             let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
+                None if capitalised => format!("declared networks: {}", networks.join(", ")),
                 None => format!("networks and loss functions: {}", candidates.join(", ")),
             };
             let code = if name.chars().next().is_some_and(char::is_uppercase) {

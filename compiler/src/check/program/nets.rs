@@ -4,6 +4,7 @@
 use crate::ast::{self, Ident, Role};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::graph::{NetRole, Network};
+use crate::source::Span;
 use crate::suggest::did_you_mean;
 
 /// The networks of the program.
@@ -12,6 +13,8 @@ pub struct Nets<'a> {
     pub checked: &'a [Network],
     /// Every network declared in the file, with its role.
     pub declared: Vec<(&'a str, Role)>,
+    /// Where each network's name is written in the file.
+    name_spans: Vec<(&'a str, Span)>,
 }
 
 impl<'a> Nets<'a> {
@@ -22,6 +25,14 @@ impl<'a> Nets<'a> {
             .iter()
             .filter_map(|i| match i {
                 ast::Item::Network(n) => Some((n.name.name.as_str(), n.role)),
+                _ => None,
+            })
+            .collect();
+        let name_spans = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Network(n) => Some((n.name.name.as_str(), n.name.span)),
                 _ => None,
             })
             .collect();
@@ -37,7 +48,19 @@ impl<'a> Nets<'a> {
                 declared.push((n.name.as_str(), role));
             }
         }
-        Nets { checked, declared }
+        Nets {
+            checked,
+            declared,
+            name_spans,
+        }
+    }
+
+    /// Where `net`'s name is written (its whole definition when not from this file).
+    pub fn name_span(&self, net: &Network) -> Span {
+        self.name_spans
+            .iter()
+            .find(|(n, _)| *n == net.name)
+            .map_or(net.span, |(_, s)| *s)
     }
 
     /// The checked network called `name`.

@@ -184,24 +184,25 @@ pub fn check_train(
             updates.push((net.name.clone(), k as usize));
         }
     }
+    let first_optim = s.all("optim").next().map(|e| e.span);
     for net in nets.checked.iter().filter(|n| n.params > 0) {
         let has = s
             .all("optim")
             .any(|e| e.subject.as_ref().is_some_and(|n| n.name == net.name));
         if !has {
-            diags.push(
-                Diagnostic::error(
-                    codes::TRAIN_MISSING_OPTIMIZER,
-                    net.span,
-                    format!(
-                        "network `{}` has {} parameters but no optimizer",
-                        net.name, net.params
-                    ),
-                )
-                .with_primary_text("never trained")
-                .with_label(section.span, "optimizers are declared here")
-                .with_help(format!("add to `train`: `{}`", optim_example(&net.name))),
-            );
+            let mut d = Diagnostic::error(
+                codes::TRAIN_MISSING_OPTIMIZER,
+                nets.name_span(net),
+                format!(
+                    "network `{}` has {} parameters but no optimizer",
+                    net.name, net.params
+                ),
+            )
+            .with_primary_text("never trained");
+            if let Some(span) = first_optim {
+                d = d.with_label(span, "optimizers are declared in `train`");
+            }
+            diags.push(d.with_help(format!("add to `train`: `{}`", optim_example(&net.name))));
         }
     }
     let after = diags.iter().filter(|d| d.is_error()).count();
@@ -347,7 +348,7 @@ fn optimizer(e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<OptimKind> {
         diags.push(
             Diagnostic::error(
                 codes::TRAIN_UNKNOWN_OPTIMIZER,
-                e.span,
+                call.map_or(e.span, |c| c.callee.span),
                 format!("unknown optimizer `{name}`"),
             )
             .with_primary_text("not an optimizer")
