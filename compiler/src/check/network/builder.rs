@@ -3,7 +3,7 @@
 use crate::diagnostics::{codes, Diagnostic};
 use crate::graph::{Node, NodeId, Op, ValueType};
 use crate::source::Span;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Most nodes one network may expand to (repeats and blocks included); beyond this the spec
 /// is almost certainly a mistake, and the bound keeps checking fast.
@@ -15,6 +15,8 @@ pub struct Builder {
     /// Nodes in topological order.
     pub nodes: Vec<Node>,
     names: HashSet<String>,
+    /// Next suffix to try per base name, so repeated names cost O(1) rather than a scan.
+    next_suffix: HashMap<String, usize>,
     /// Set once the node budget is exhausted (reported once).
     pub exhausted: bool,
 }
@@ -50,10 +52,15 @@ impl Builder {
             return None;
         }
         let mut name = base.to_string();
-        let mut k = 1;
-        while self.names.contains(&name) {
-            name = format!("{base}_{k}");
-            k += 1;
+        if self.names.contains(&name) {
+            let k = self.next_suffix.entry(base.to_string()).or_insert(1);
+            loop {
+                name = format!("{base}_{k}");
+                *k += 1;
+                if !self.names.contains(&name) {
+                    break;
+                }
+            }
         }
         self.names.insert(name.clone());
         let id = NodeId(self.nodes.len());
