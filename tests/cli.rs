@@ -1,0 +1,134 @@
+//! The `ganc` binary as a user runs it: exit codes, outputs and files on disk.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const RING: &str = r#"gan cli_ring
+data x: [B, 2] from ring8(std: 0.05)
+latent z: [B, 4] ~ normal(0, 1)
+generator G(z: [B, 4]) -> [B, 2] {
+  return z -> linear(16) -> relu -> linear(2)
+}
+discriminator D(x: [B, 2]) -> [B, 1] {
+  return x -> linear(16) -> leaky_relu(0.2) -> linear(1)
+}
+game { loss: non_saturating }
+train {
+  batch: 16
+  steps: 4
+  optim G: adam(lr: 1e-3)
+  optim D: adam(lr: 1e-3)
+  sample_every: 2
+  sample_grid: 4
+}
+"#;
+
+fn ganc() -> Command {
+    Command::cargo_bin("ganc").expect("binary")
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn check_accepts_every_example() {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "gan"))
+        .collect();
+    files.sort();
+    let out = ganc().arg("check").args(&files).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    for f in &files {
+        assert!(stderr.contains(&format!("{}: ok", f.display())), "{stderr}");
+    }
+}
+
+#[test]
+fn check_fails_with_a_coded_diagnostic_and_json_for_tools() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.gan");
+    std::fs::write(&bad, RING.replace("linear(2)", "linaer(2)")).unwrap();
+    let out = ganc().args(["check"]).arg(&bad).assert().failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("linaer") && stderr.contains("linear"), "{stderr}");
+    let out = ganc().args(["check", "--message-format", "json"]).arg(&bad).assert().failure();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().expect("a line")).unwrap();
+    assert!(first["code"].as_str().unwrap().starts_with("ganc::"));
+    assert_eq!(first["labels"][0]["line"], 5);
+}
+
+#[test]
+fn shapes_table_lists_nodes_and_totals() {
+    let out = ganc()
+        .args(["check", "--shapes"])
+        .arg(root().join("examples/dcgan_mnist.gan"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    // G: linear 100*6272, batchnorm 2*6272, deconv 128*64*16, batchnorm 2*64, deconv 64*1*16 + 1.
+    let g = 100 * 6272 + 2 * 6272 + 128 * 64 * 16 + 2 * 64 + 64 * 16 + 1;
+    assert_eq!(g, 771_969);
+    assert!(stdout.contains("771,969 trainable parameters"), "{stdout}");
+    assert!(stdout.contains("[B, 128, 7, 7]"), "{stdout}");
+}
+
+#[test]
+fn run_then_sample_writes_the_run_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("ring.gan");
+    std::fs::write(&spec, RING).unwrap();
+    let out = ganc()
+        .arg("run")
+        .arg(&spec)
+        .args(["--set", "train.steps=3", "--runs"])
+        .arg(tmp.path().join("runs"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("overrides: train.steps=3"), "{stderr}");
+    let model_dir = tmp.path().join("runs/cli_ring");
+    let run_dir = std::fs::read_dir(&model_dir).unwrap().next().unwrap().unwrap().path();
+    assert_eq!(std::fs::read_to_string(run_dir.join("spec.gan")).unwrap(), RING);
+    let metrics = std::fs::read_to_string(run_dir.join("metrics.jsonl")).unwrap();
+    assert_eq!(metrics.lines().count(), 3);
+    assert!(run_dir.join("checkpoints/final.safetensors").is_file());
+    assert!(run_dir.join("samples/step-000000002.png").is_file());
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("settings.json")).unwrap()).unwrap();
+    assert_eq!(settings["overrides"][0][0], "train.steps");
+    let png = tmp.path().join("grid.png");
+    ganc().arg("sample").arg(&run_dir).args(["-n", "16", "--out"]).arg(&png).assert().success();
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+}
+
+#[test]
+fn bad_flags_are_reported_with_a_code_and_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("ring.gan");
+    std::fs::write(&spec, RING).unwrap();
+    let out = ganc().arg("run").arg(&spec).args(["--set", "train.steps"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("ganc::cli::bad_override") && stderr.contains("help:"), "{stderr}");
+    let out = ganc().arg("run").arg(&spec).args(["--device", "tpu"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("ganc::cli::bad_device"), "{stderr}");
+    let out = ganc().arg("sample").arg(tmp.path()).assert().failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("ganc::sample::run_dir"), "{stderr}");
+}
+
+#[cfg(not(feature = "cuda"))]
+#[test]
+fn cuda_device_without_the_feature_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("ring.gan");
+    std::fs::write(&spec, RING).unwrap();
+    let out = ganc().arg("run").arg(&spec).args(["--device", "cuda:0"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("ganc::cli::no_cuda") && stderr.contains("--features cuda"), "{stderr}");
+}
