@@ -29,9 +29,7 @@ pub fn judge_loss(loss: AdvLoss, real: &Tensor, fake: &Tensor, real_target: f64)
         AdvLoss::LeastSquares => {
             ((real - real_target)?.sqr()?.mean_all()? * 0.5)? + (fake.sqr()?.mean_all()? * 0.5)?
         }
-        AdvLoss::Hinge => {
-            (1.0 - real)?.relu()?.mean_all()? + (fake + 1.0)?.relu()?.mean_all()?
-        }
+        AdvLoss::Hinge => (1.0 - real)?.relu()?.mean_all()? + (fake + 1.0)?.relu()?.mean_all()?,
         AdvLoss::Wasserstein => fake.mean_all()? - real.mean_all()?,
         AdvLoss::FGan(div) => {
             // D maximises E_P[g(v)] - E_Q[f*(g(v))]; it minimises the negation.
@@ -57,15 +55,19 @@ pub fn player_loss(loss: AdvLoss, fake: &Tensor) -> Result<Tensor> {
 
 /// The players' loss on the judge's outputs for real samples, for games where a player also
 /// acts on the real side (BiGAN/ALI's encoder): the labels are swapped, so the player wants
-/// real pairs to look generated.
+/// real pairs to look generated. Where `player_loss` is the judge's real-label term applied to
+/// fakes (non-saturating, least squares, Wasserstein, f-GAN, EBGAN), this is the judge's
+/// fake-label term applied to reals; minimax negates the value's real term (zero-sum), and
+/// hinge mirrors its linear player loss.
 pub fn player_loss_on_real(loss: AdvLoss, real: &Tensor) -> Result<Tensor> {
     match loss {
         AdvLoss::Minimax => softplus(&real.neg()?)?.mean_all()?.neg(),
         AdvLoss::NonSaturating => bce_with_logits_const(real, 0.0),
         AdvLoss::LeastSquares => real.sqr()?.mean_all()? * 0.5,
         AdvLoss::Hinge | AdvLoss::Wasserstein => real.mean_all(),
-        AdvLoss::FGan(div) => activation(div, real)?.mean_all(),
-        AdvLoss::Energy { .. } => real.mean_all()?.neg(),
+        // Not `g_f(v)`: that saturates when the judge is confidently right, unlike the fake side.
+        AdvLoss::FGan(div) => conjugate_of_activation(div, real)?.mean_all(),
+        AdvLoss::Energy { margin } => (margin - real)?.relu()?.mean_all(),
     }
 }
 

@@ -54,6 +54,9 @@ pub fn pull_away(codes: &Tensor) -> Result<Tensor> {
     let cos = unit.matmul(&unit.t()?)?;
     // The diagonal is exactly 1 for every non-zero code: remove it from the sum.
     let total = cos.sqr()?.sum_all()?;
-    let diag = cos.sqr()?.mul(&Tensor::eye(n, DType::F32, s.device())?)?.sum_all()?;
+    let diag = cos
+        .sqr()?
+        .mul(&Tensor::eye(n, s.dtype(), s.device())?)?
+        .sum_all()?;
     (total - diag)? / (n * (n - 1)) as f64
 }
