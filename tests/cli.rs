@@ -53,10 +53,18 @@ fn check_fails_with_a_coded_diagnostic_and_json_for_tools() {
     std::fs::write(&bad, RING.replace("linear(2)", "linaer(2)")).unwrap();
     let out = ganc().args(["check"]).arg(&bad).assert().failure();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(stderr.contains("linaer") && stderr.contains("linear"), "{stderr}");
-    let out = ganc().args(["check", "--message-format", "json"]).arg(&bad).assert().failure();
+    assert!(
+        stderr.contains("linaer") && stderr.contains("linear"),
+        "{stderr}"
+    );
+    let out = ganc()
+        .args(["check", "--message-format", "json"])
+        .arg(&bad)
+        .assert()
+        .failure();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().expect("a line")).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(stdout.lines().next().expect("a line")).unwrap();
     assert!(first["code"].as_str().unwrap().starts_with("ganc::"));
     assert_eq!(first["labels"][0]["line"], 5);
 }
@@ -91,17 +99,32 @@ fn run_then_sample_writes_the_run_directory() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("overrides: train.steps=3"), "{stderr}");
     let model_dir = tmp.path().join("runs/cli_ring");
-    let run_dir = std::fs::read_dir(&model_dir).unwrap().next().unwrap().unwrap().path();
-    assert_eq!(std::fs::read_to_string(run_dir.join("spec.gan")).unwrap(), RING);
+    let run_dir = std::fs::read_dir(&model_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(
+        std::fs::read_to_string(run_dir.join("spec.gan")).unwrap(),
+        RING
+    );
     let metrics = std::fs::read_to_string(run_dir.join("metrics.jsonl")).unwrap();
     assert_eq!(metrics.lines().count(), 3);
     assert!(run_dir.join("checkpoints/final.safetensors").is_file());
     assert!(run_dir.join("samples/step-000000002.png").is_file());
     let settings: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run_dir.join("settings.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("settings.json")).unwrap())
+            .unwrap();
     assert_eq!(settings["overrides"][0][0], "train.steps");
     let png = tmp.path().join("grid.png");
-    ganc().arg("sample").arg(&run_dir).args(["-n", "16", "--out"]).arg(&png).assert().success();
+    ganc()
+        .arg("sample")
+        .arg(&run_dir)
+        .args(["-n", "16", "--out"])
+        .arg(&png)
+        .assert()
+        .success();
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[1..4], b"PNG");
 }
@@ -111,10 +134,23 @@ fn bad_flags_are_reported_with_a_code_and_help() {
     let tmp = tempfile::tempdir().unwrap();
     let spec = tmp.path().join("ring.gan");
     std::fs::write(&spec, RING).unwrap();
-    let out = ganc().arg("run").arg(&spec).args(["--set", "train.steps"]).assert().code(2);
+    let out = ganc()
+        .arg("run")
+        .arg(&spec)
+        .args(["--set", "train.steps"])
+        .assert()
+        .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(stderr.contains("ganc::cli::bad_override") && stderr.contains("help:"), "{stderr}");
-    let out = ganc().arg("run").arg(&spec).args(["--device", "tpu"]).assert().code(2);
+    assert!(
+        stderr.contains("ganc::cli::bad_override") && stderr.contains("help:"),
+        "{stderr}"
+    );
+    let out = ganc()
+        .arg("run")
+        .arg(&spec)
+        .args(["--device", "tpu"])
+        .assert()
+        .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("ganc::cli::bad_device"), "{stderr}");
     let out = ganc().arg("sample").arg(tmp.path()).assert().failure();
@@ -128,7 +164,15 @@ fn cuda_device_without_the_feature_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let spec = tmp.path().join("ring.gan");
     std::fs::write(&spec, RING).unwrap();
-    let out = ganc().arg("run").arg(&spec).args(["--device", "cuda:0"]).assert().code(2);
+    let out = ganc()
+        .arg("run")
+        .arg(&spec)
+        .args(["--device", "cuda:0"])
+        .assert()
+        .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(stderr.contains("ganc::cli::no_cuda") && stderr.contains("--features cuda"), "{stderr}");
+    assert!(
+        stderr.contains("ganc::cli::no_cuda") && stderr.contains("--features cuda"),
+        "{stderr}"
+    );
 }

@@ -2,6 +2,7 @@
 //! update isolation, bitwise determinism, resume equivalence, checkpoint round trip, and the
 //! first step's judge loss against a hand computation.
 
+use candle_core::{Device, Tensor};
 use ganc_compiler::check::program::Override;
 use ganc_compiler::compile::compile_source;
 use ganc_compiler::graph::Program;
@@ -11,7 +12,6 @@ use ganc_runtime::train::run::{run, RunOptions};
 use ganc_runtime::train::session::Session;
 use ganc_runtime::train::step::{judge_step, players_step};
 use std::collections::BTreeSet;
-use candle_core::{Device, Tensor};
 use std::path::{Path, PathBuf};
 
 const SPEC: &str = r#"
@@ -80,12 +80,24 @@ fn snapshot(session: &Session, net: &str) -> Vec<(String, Vec<f32>)> {
         .trainable
         .iter()
         .chain(&state.params.buffers)
-        .map(|(n, v)| (n.clone(), v.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap()))
+        .map(|(n, v)| {
+            (
+                n.clone(),
+                v.as_tensor()
+                    .flatten_all()
+                    .unwrap()
+                    .to_vec1::<f32>()
+                    .unwrap(),
+            )
+        })
         .collect()
 }
 
 fn g_trainable_of(all: &[(String, Vec<f32>)]) -> Vec<(String, Vec<f32>)> {
-    all.iter().filter(|(n, _)| !n.contains("running")).cloned().collect()
+    all.iter()
+        .filter(|(n, _)| !n.contains("running"))
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -104,13 +116,22 @@ fn judge_step_never_changes_players_and_players_step_never_changes_judge() {
     // but never its trainable parameters.
     let (_, kept) = judge_step(&mut session, &draw, 0.0, keep).unwrap();
     assert!(!kept.is_empty());
-    let g_trainable = |s: &Session| snapshot(s, "G").into_iter().filter(|(n, _)| !n.contains("running")).collect::<Vec<_>>();
+    let g_trainable = |s: &Session| {
+        snapshot(s, "G")
+            .into_iter()
+            .filter(|(n, _)| !n.contains("running"))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(g_trainable(&session), g_trainable_of(&g0));
     let d1 = snapshot(&session, "D");
     assert_ne!(d1, d0, "the judge step did not change D");
     players_step(&mut session, &draw, 0.0, kept).unwrap();
     assert_eq!(snapshot(&session, "D"), d1, "the players' step changed D");
-    assert_ne!(snapshot(&session, "G"), g0, "the players' step did not change G");
+    assert_ne!(
+        snapshot(&session, "G"),
+        g0,
+        "the players' step did not change G"
+    );
 }
 
 #[test]
@@ -120,15 +141,37 @@ fn first_judge_loss_matches_a_hand_computation() {
     let mut feeder = Feeder::new(&session.program, Path::new("."), None).unwrap();
     let draw = feeder.draw(&mut session).unwrap();
     let p = |name: &str| -> Vec<Vec<f64>> {
-        let t = session.nets[&name[..1]].params.get(name).unwrap().as_tensor().clone();
-        let t = if t.rank() == 1 { t.unsqueeze(0).unwrap() } else { t };
-        t.to_dtype(candle_core::DType::F64).unwrap().to_vec2().unwrap()
+        let t = session.nets[&name[..1]]
+            .params
+            .get(name)
+            .unwrap()
+            .as_tensor()
+            .clone();
+        let t = if t.rank() == 1 {
+            t.unsqueeze(0).unwrap()
+        } else {
+            t
+        };
+        t.to_dtype(candle_core::DType::F64)
+            .unwrap()
+            .to_vec2()
+            .unwrap()
     };
-    let rows = |t: &Tensor| -> Vec<Vec<f64>> { t.to_dtype(candle_core::DType::F64).unwrap().to_vec2().unwrap() };
+    let rows = |t: &Tensor| -> Vec<Vec<f64>> {
+        t.to_dtype(candle_core::DType::F64)
+            .unwrap()
+            .to_vec2()
+            .unwrap()
+    };
     // y = x W^T + b, written out as loops.
     let linear = |x: &[Vec<f64>], w: &[Vec<f64>], b: &[f64]| -> Vec<Vec<f64>> {
         x.iter()
-            .map(|xi| w.iter().zip(b).map(|(wr, bo)| wr.iter().zip(xi).map(|(a, c)| a * c).sum::<f64>() + bo).collect())
+            .map(|xi| {
+                w.iter()
+                    .zip(b)
+                    .map(|(wr, bo)| wr.iter().zip(xi).map(|(a, c)| a * c).sum::<f64>() + bo)
+                    .collect()
+            })
             .collect()
     };
     let x = rows(&draw.values["x"]);
@@ -146,19 +189,45 @@ fn first_judge_loss_matches_a_hand_computation() {
             hn[i][j] = ((r[j] - mean) / (var + 1e-5).sqrt() * gamma[j] + beta[j]).max(0.0);
         }
     }
-    let fake = linear(&hn, &p("G.out.linear_1.weight"), &p("G.out.linear_1.bias")[0]);
+    let fake = linear(
+        &hn,
+        &p("G.out.linear_1.weight"),
+        &p("G.out.linear_1.bias")[0],
+    );
     let d = |inp: &[Vec<f64>]| -> Vec<f64> {
         let a = linear(inp, &p("D.out.linear.weight"), &p("D.out.linear.bias")[0]);
-        let a: Vec<Vec<f64>> = a.iter().map(|r| r.iter().map(|v| if *v > 0.0 { *v } else { 0.2 * v }).collect()).collect();
-        linear(&a, &p("D.out.linear_1.weight"), &p("D.out.linear_1.bias")[0]).iter().map(|r| r[0]).collect()
+        let a: Vec<Vec<f64>> = a
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| if *v > 0.0 { *v } else { 0.2 * v })
+                    .collect()
+            })
+            .collect();
+        linear(
+            &a,
+            &p("D.out.linear_1.weight"),
+            &p("D.out.linear_1.bias")[0],
+        )
+        .iter()
+        .map(|r| r[0])
+        .collect()
     };
     let sigmoid = |v: f64| 1.0 / (1.0 + (-v).exp());
     // Goodfellow et al. 2014: D minimises -[log D(x) + log(1 - D(G(z)))], averaged over the batch.
     let real: f64 = d(&x).iter().map(|v| -sigmoid(*v).ln()).sum::<f64>() / n;
-    let gen: f64 = d(&fake).iter().map(|v| -(1.0 - sigmoid(*v)).ln()).sum::<f64>() / n;
+    let gen: f64 = d(&fake)
+        .iter()
+        .map(|v| -(1.0 - sigmoid(*v)).ln())
+        .sum::<f64>()
+        / n;
     let (report, _) = judge_step(&mut session, &draw, 0.0, BTreeSet::new()).unwrap();
     let d_loss = report.iter().find(|(k, _)| k == "d_loss").unwrap().1;
-    assert!((d_loss - (real + gen)).abs() < 1e-5, "d_loss {d_loss} vs hand {}", real + gen);
+    assert!(
+        (d_loss - (real + gen)).abs() < 1e-5,
+        "d_loss {d_loss} vs hand {}",
+        real + gen
+    );
 }
 
 #[test]
@@ -178,7 +247,11 @@ fn interrupted_and_resumed_run_equals_uninterrupted_run() {
     let full = run(compile(SPEC), options(tmp.path(), None, None)).unwrap();
     let first = run(compile(SPEC), options(tmp.path(), None, Some(4))).unwrap();
     assert_eq!(first.step, 4);
-    let resumed = run(compile(SPEC), options(tmp.path(), Some(first.dir.clone()), None)).unwrap();
+    let resumed = run(
+        compile(SPEC),
+        options(tmp.path(), Some(first.dir.clone()), None),
+    )
+    .unwrap();
     assert_eq!(resumed.step, 6);
     assert_eq!(losses(&full.dir), losses(&resumed.dir));
     let (a, _) = checkpoint::load(&full.checkpoint, &Device::Cpu).unwrap();
@@ -186,8 +259,17 @@ fn interrupted_and_resumed_run_equals_uninterrupted_run() {
     assert_eq!(a.len(), b.len());
     for (name, t) in &a {
         let u = &b[name];
-        let diff = (t.to_dtype(candle_core::DType::F64).unwrap() - u.to_dtype(candle_core::DType::F64).unwrap())
-            .unwrap().abs().unwrap().flatten_all().unwrap().max(0).unwrap().to_scalar::<f64>().unwrap();
+        let diff = (t.to_dtype(candle_core::DType::F64).unwrap()
+            - u.to_dtype(candle_core::DType::F64).unwrap())
+        .unwrap()
+        .abs()
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .max(0)
+        .unwrap()
+        .to_scalar::<f64>()
+        .unwrap();
         assert_eq!(diff, 0.0, "{name} differs after resume");
     }
 }
@@ -196,12 +278,21 @@ fn interrupted_and_resumed_run_equals_uninterrupted_run() {
 fn resuming_with_a_changed_spec_is_refused_with_the_change() {
     let tmp = tempfile::tempdir().unwrap();
     let first = run(compile(SPEC), options(tmp.path(), None, Some(3))).unwrap();
-    let changed = SPEC.replace("lr: 1e-3, betas: [0.5, 0.999])\n  optim D", "lr: 5e-4, betas: [0.5, 0.999])\n  optim D");
+    let changed = SPEC.replace(
+        "lr: 1e-3, betas: [0.5, 0.999])\n  optim D",
+        "lr: 5e-4, betas: [0.5, 0.999])\n  optim D",
+    );
     let mut opts = options(tmp.path(), Some(first.dir.clone()), None);
     opts.spec_text = changed.clone();
     let err = run(compile(&changed), opts).unwrap_err().to_string();
     assert!(err.contains("spec changed"), "{err}");
-    assert!(err.contains("- ") && err.contains("lr: 1e-3") && err.contains("+ ") && err.contains("lr: 5e-4"), "{err}");
+    assert!(
+        err.contains("- ")
+            && err.contains("lr: 1e-3")
+            && err.contains("+ ")
+            && err.contains("lr: 5e-4"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -215,9 +306,28 @@ fn checkpoint_round_trip_restores_every_variable_and_optimizer_state() {
     let again = fresh.state_tensors();
     for (name, t) in &again {
         let saved = &named[name];
-        assert_eq!(t.flatten_all().unwrap().to_dtype(candle_core::DType::F64).unwrap().to_vec1::<f64>().unwrap(),
-                   saved.flatten_all().unwrap().to_dtype(candle_core::DType::F64).unwrap().to_vec1::<f64>().unwrap(), "{name}");
+        assert_eq!(
+            t.flatten_all()
+                .unwrap()
+                .to_dtype(candle_core::DType::F64)
+                .unwrap()
+                .to_vec1::<f64>()
+                .unwrap(),
+            saved
+                .flatten_all()
+                .unwrap()
+                .to_dtype(candle_core::DType::F64)
+                .unwrap()
+                .to_vec1::<f64>()
+                .unwrap(),
+            "{name}"
+        );
     }
-    assert!(named.keys().any(|k| k.starts_with("optim.G.") && k.ends_with(".m")), "Adam moments of G are saved");
+    assert!(
+        named
+            .keys()
+            .any(|k| k.starts_with("optim.G.") && k.ends_with(".m")),
+        "Adam moments of G are saved"
+    );
     assert!(named.contains_key("G.out.batchnorm.running_mean"));
 }

@@ -107,9 +107,10 @@ impl TypeExpr {
     /// Where the type was written.
     pub fn span(&self) -> Span {
         match self {
-            TypeExpr::Shape(_, s) | TypeExpr::Class(_, s) | TypeExpr::Int(s) | TypeExpr::Float(s) => {
-                *s
-            }
+            TypeExpr::Shape(_, s)
+            | TypeExpr::Class(_, s)
+            | TypeExpr::Int(s)
+            | TypeExpr::Float(s) => *s,
         }
     }
 }

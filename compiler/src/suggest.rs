@@ -1,7 +1,10 @@
 //! "Did you mean" suggestions for misspelt names.
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1) + 1;
     candidates
         .into_iter()
@@ -20,7 +23,10 @@ mod tests {
     fn suggests_close_names_only() {
         let layers = ["linear", "conv", "deconv", "batchnorm", "leaky_relu"];
         assert_eq!(did_you_mean("linaer", layers).as_deref(), Some("linear"));
-        assert_eq!(did_you_mean("batchnrom", layers).as_deref(), Some("batchnorm"));
+        assert_eq!(
+            did_you_mean("batchnrom", layers).as_deref(),
+            Some("batchnorm")
+        );
         assert_eq!(did_you_mean("transformer", layers), None);
     }
 }

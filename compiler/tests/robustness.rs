@@ -28,10 +28,15 @@ fn assert_diagnosed(name: &str, text: &str) {
     let c = compile_source(Path::new(name), text, &Vec::<Override>::new());
     let took = start.elapsed();
     // Generous: this guards against hangs and blow-ups, not speed (see benches/check.rs).
-    assert!(took < Duration::from_secs(10), "{name}: compiling took {took:?}");
+    assert!(
+        took < Duration::from_secs(10),
+        "{name}: compiling took {took:?}"
+    );
     if c.program.is_none() {
         assert!(
-            c.diagnostics.iter().any(|d| d.is_error() && d.code.name.starts_with("ganc::")),
+            c.diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.code.name.starts_with("ganc::")),
             "{name}: rejected without an error diagnostic: {:?}",
             c.diagnostics
         );
@@ -54,7 +59,9 @@ fn binary_garbage_is_diagnosed() {
     for round in 0..50 {
         let bytes: Vec<u8> = (0..(round * 37 + 1))
             .map(|_| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 (state >> 33) as u8
             })
             .collect();
@@ -95,7 +102,11 @@ fn deep_nesting_is_diagnosed_not_overflowed() {
 
 #[test]
 fn huge_zero_and_negative_sizes_are_diagnosed() {
-    let base = examples().into_iter().find(|(p, _)| p.ends_with("dcgan_mnist.gan")).unwrap().1;
+    let base = examples()
+        .into_iter()
+        .find(|(p, _)| p.ends_with("dcgan_mnist.gan"))
+        .unwrap()
+        .1;
     for replacement in [
         "99999999999999999999999",
         "9223372036854775807",
@@ -131,12 +142,38 @@ fn recursive_blocks_and_import_cycles_are_diagnosed() {
 fn random_mutations_of_the_examples_never_panic() {
     let mut state: u64 = 42;
     let mut next = |n: usize| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((state >> 33) as usize) % n.max(1)
     };
     let tokens = [
-        "(", ")", "{", "}", "[", "]", "->", ",", ":", "=", "0", "-1", "B", "x", "relu", "conv(",
-        "linear(3)", "return", "repeat 2 {", "game", "train", "\"", "/*", "1e999", "cat(", ".",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "->",
+        ",",
+        ":",
+        "=",
+        "0",
+        "-1",
+        "B",
+        "x",
+        "relu",
+        "conv(",
+        "linear(3)",
+        "return",
+        "repeat 2 {",
+        "game",
+        "train",
+        "\"",
+        "/*",
+        "1e999",
+        "cat(",
+        ".",
     ];
     for (path, text) in examples() {
         let name = path.display().to_string();
@@ -168,7 +205,11 @@ fn random_mutations_of_the_examples_never_panic() {
 }
 
 fn tempfile_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ganc-robust-{}-{}", std::process::id(), rand_suffix()));
+    let dir = std::env::temp_dir().join(format!(
+        "ganc-robust-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -27,7 +27,9 @@ pub enum RunError {
     #[error(transparent)]
     Plot(#[from] crate::plot::PlotError),
     /// A loss or gradient became NaN or infinite.
-    #[error("{what} became {value} at step {step}; the last checkpoint before it was kept at {kept}")]
+    #[error(
+        "{what} became {value} at step {step}; the last checkpoint before it was kept at {kept}"
+    )]
     NonFinite {
         /// The quantity.
         what: String,

@@ -1,6 +1,7 @@
 pub use ganc_compiler;
 pub mod checkpoint;
 pub mod data;
+pub mod error;
 pub mod game;
 pub mod layers;
 pub mod model;
@@ -8,5 +9,4 @@ pub mod optim;
 pub mod plot;
 pub mod rng;
 pub mod rundir;
-pub mod error;
 pub mod train;

@@ -26,7 +26,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let color = args.color.unwrap_or_else(|| std::io::stderr().is_terminal());
+    let color = args
+        .color
+        .unwrap_or_else(|| std::io::stderr().is_terminal());
     let width = terminal_width();
     let mut failed = false;
     for file in &args.files {
@@ -34,21 +36,35 @@ pub fn run(args: CheckArgs) -> ExitCode {
         match args.message_format {
             MessageFormat::Human => eprint!(
                 "{}",
-                render_all(&compilation.diagnostics, &compilation.sources, RenderOptions { color, width })
+                render_all(
+                    &compilation.diagnostics,
+                    &compilation.sources,
+                    RenderOptions { color, width }
+                )
             ),
-            MessageFormat::Json => print!("{}", render_json(&compilation.diagnostics, &compilation.sources)),
+            MessageFormat::Json => print!(
+                "{}",
+                render_json(&compilation.diagnostics, &compilation.sources)
+            ),
         }
         failed |= compilation.has_errors();
         if let Some(stage) = args.dump {
             let json = match stage {
                 DumpStage::Ast => compilation.ast.as_ref().map(serde_json::to_string_pretty),
                 DumpStage::Hir => compilation.hir.as_ref().map(serde_json::to_string_pretty),
-                DumpStage::Graph => compilation.program.as_ref().map(serde_json::to_string_pretty),
+                DumpStage::Graph => compilation
+                    .program
+                    .as_ref()
+                    .map(serde_json::to_string_pretty),
             };
             match json {
                 Some(Ok(text)) => println!("{text}"),
                 Some(Err(e)) => eprintln!("cannot serialise the IR: {e}"),
-                None => eprintln!("{}: no {} to dump (see the errors above)", file.display(), stage_name(stage)),
+                None => eprintln!(
+                    "{}: no {} to dump (see the errors above)",
+                    file.display(),
+                    stage_name(stage)
+                ),
             }
         }
         if args.shapes {
@@ -58,7 +74,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
         if args.message_format == MessageFormat::Human && !compilation.has_errors() {
             let warnings = compilation.diagnostics.len();
-            let note = if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() };
+            let note = if warnings > 0 {
+                format!(" ({warnings} warning(s))")
+            } else {
+                String::new()
+            };
             eprintln!("{}: ok{note}", file.display());
         }
     }

@@ -7,13 +7,18 @@ pub fn open(spec: &str) -> Result<Device, String> {
     if spec == "cpu" {
         return Ok(Device::Cpu);
     }
-    let Some(index) = spec.strip_prefix("cuda:").or(if spec == "cuda" { Some("0") } else { None }) else {
+    let Some(index) = spec
+        .strip_prefix("cuda:")
+        .or(if spec == "cuda" { Some("0") } else { None })
+    else {
         return Err(format!(
             "error[ganc::cli::bad_device]: unknown device `{spec}`\n  help: use `cpu` or `cuda:0`"
         ));
     };
     let index: usize = index.parse().map_err(|_| {
-        format!("error[ganc::cli::bad_device]: `{spec}` is not a device index\n  help: use `cuda:0`")
+        format!(
+            "error[ganc::cli::bad_device]: `{spec}` is not a device index\n  help: use `cuda:0`"
+        )
     })?;
     if !cfg!(feature = "cuda") {
         return Err(format!(

@@ -47,7 +47,11 @@ pub fn run(args: RunArgs) -> ExitCode {
     let color = std::io::stderr().is_terminal();
     eprint!(
         "{}",
-        render_all(&compilation.diagnostics, &compilation.sources, RenderOptions { color, width: 100 })
+        render_all(
+            &compilation.diagnostics,
+            &compilation.sources,
+            RenderOptions { color, width: 100 }
+        )
     );
     let Some(program) = compilation.program else {
         return ExitCode::FAILURE;
@@ -70,12 +74,18 @@ pub fn run(args: RunArgs) -> ExitCode {
         .text
         .to_string();
     if !overrides.is_empty() {
-        let shown: Vec<String> = overrides.iter().map(|o| format!("{}={}", o.key, o.value)).collect();
+        let shown: Vec<String> = overrides
+            .iter()
+            .map(|o| format!("{}={}", o.key, o.value))
+            .collect();
         eprintln!("overrides: {}", shown.join(", "));
     }
     let opts = RunOptions {
         spec_text,
-        overrides: overrides.iter().map(|o| (o.key.clone(), o.value.clone())).collect(),
+        overrides: overrides
+            .iter()
+            .map(|o| (o.key.clone(), o.value.clone()))
+            .collect(),
         device,
         data_dir: resolve_data_dir(args.data_dir.as_deref()),
         runs_root: args.runs,
@@ -91,7 +101,11 @@ pub fn run(args: RunArgs) -> ExitCode {
                 .collect();
             eprintln!(
                 "{} at step {}: {}\n  samples:    {}\n  checkpoint: {}",
-                if summary.interrupted { "stopped" } else { "done" },
+                if summary.interrupted {
+                    "stopped"
+                } else {
+                    "done"
+                },
                 summary.step,
                 last.join(" "),
                 summary.dir.join("samples").display(),

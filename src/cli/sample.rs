@@ -75,7 +75,14 @@ pub fn run(args: SampleArgs) -> ExitCode {
         .collect();
     let compilation = compile_source(&dir.spec_path(), &text, &overrides);
     let Some(program) = compilation.program else {
-        eprint!("{}", render_all(&compilation.diagnostics, &compilation.sources, RenderOptions::default()));
+        eprint!(
+            "{}",
+            render_all(
+                &compilation.diagnostics,
+                &compilation.sources,
+                RenderOptions::default()
+            )
+        );
         return ExitCode::FAILURE;
     };
     let device = match device::open(&args.device) {
@@ -95,19 +102,31 @@ pub fn run(args: SampleArgs) -> ExitCode {
         let mut session = Session::new(program, device.clone())?;
         let (named, _) = checkpoint::load(&ckpt, &device)?;
         session.load_state(&named)?;
-        let cols = args.cols.unwrap_or_else(|| (args.count as f64).sqrt().ceil() as usize);
-        let request = SampleRequest { count: args.count, seed: args.seed, fixed, cols };
+        let cols = args
+            .cols
+            .unwrap_or_else(|| (args.count as f64).sqrt().ceil() as usize);
+        let request = SampleRequest {
+            count: args.count,
+            seed: args.seed,
+            fixed,
+            cols,
+        };
         let samples = sample::generate(&mut session, &request, None)?;
-        let out = args
-            .out
-            .clone()
-            .unwrap_or_else(|| dir.samples_dir().join(format!("sample-seed{}.png", args.seed)));
+        let out = args.out.clone().unwrap_or_else(|| {
+            dir.samples_dir()
+                .join(format!("sample-seed{}.png", args.seed))
+        });
         sample::write(&samples, range, cols, None, &out)?;
         Ok(out)
     })();
     match result {
         Ok(out) => {
-            eprintln!("wrote {} ({} samples from {})", out.display(), args.count, ckpt.display());
+            eprintln!(
+                "wrote {} ({} samples from {})",
+                out.display(),
+                args.count,
+                ckpt.display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => fail(format!("error[ganc::sample]: {e}")),

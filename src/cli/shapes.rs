@@ -17,7 +17,7 @@ fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -34,7 +34,11 @@ fn table(net: &Network) -> String {
                 n.name.clone(),
                 n.op.keyword().to_string(),
                 n.ty.to_string(),
-                if n.params > 0 { group(n.params) } else { "-".into() },
+                if n.params > 0 {
+                    group(n.params)
+                } else {
+                    "-".into()
+                },
             ]
         })
         .collect();
@@ -46,7 +50,14 @@ fn table(net: &Network) -> String {
         }
     }
     let mut out = String::new();
-    let _ = writeln!(out, "{} {:?} ({} inputs, {} outputs)", net.name, net.role, net.inputs.len(), net.outputs.len());
+    let _ = writeln!(
+        out,
+        "{} {:?} ({} inputs, {} outputs)",
+        net.name,
+        net.role,
+        net.inputs.len(),
+        net.outputs.len()
+    );
     let line = |out: &mut String, cells: [&str; 4]| {
         let _ = writeln!(
             out,

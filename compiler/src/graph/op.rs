@@ -248,8 +248,7 @@ impl Op {
                 ..
             } if kernel.len() == 3 => "deconv3d",
             Op::Conv {
-                transposed: false,
-                ..
+                transposed: false, ..
             } => "conv",
             Op::Conv {
                 transposed: true, ..

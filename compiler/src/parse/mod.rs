@@ -25,7 +25,9 @@ pub fn parse(source: SourceId, text: &str) -> Result<ast::File, Vec<Diagnostic>>
     pest::set_error_detail(true);
     match GanParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
-            let file = pairs.next().expect("pest returns the `file` rule on success");
+            let file = pairs
+                .next()
+                .expect("pest returns the `file` rule on success");
             convert::file(source, file)
         }
         Err(err) => Err(vec![syntax_error::from_pest(source, text, &err)]),

@@ -32,7 +32,12 @@ pub fn from_pest(source: SourceId, text: &str, err: &Error<Rule>) -> Diagnostic 
     };
     if expected.is_empty() {
         if let pest::error::ErrorVariant::ParsingError { positives, .. } = &err.variant {
-            expected.extend(positives.iter().filter_map(|r| describe_rule(*r)).map(String::from));
+            expected.extend(
+                positives
+                    .iter()
+                    .filter_map(|r| describe_rule(*r))
+                    .map(String::from),
+            );
         }
     }
     let position = position.min(text.len());
@@ -114,7 +119,9 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         | Rule::block_def
         | Rule::network_def
         | Rule::game
-        | Rule::train => "a declaration (`dims`, `data`, `latent`, `cond`, `block`, a network, `game`, `train`)",
+        | Rule::train => {
+            "a declaration (`dims`, `data`, `latent`, `cond`, `block`, a network, `game`, `train`)"
+        }
         _ => return None,
     })
 }

@@ -74,7 +74,13 @@ pub fn vbn_reference(
     Ok(refs)
 }
 
-fn param(net: &Network, params: &ParamSet, mode: &ForwardMode<'_>, node: &Node, suffix: &str) -> Result<Tensor> {
+fn param(
+    net: &Network,
+    params: &ParamSet,
+    mode: &ForwardMode<'_>,
+    node: &Node,
+    suffix: &str,
+) -> Result<Tensor> {
     let name = format!("{}.{}.{suffix}", net.name, node.name);
     if let Some(t) = mode.overrides.and_then(|o| o.get(&name)) {
         return Ok(t.clone());
@@ -86,13 +92,19 @@ fn param(net: &Network, params: &ParamSet, mode: &ForwardMode<'_>, node: &Node, 
 }
 
 /// The weight after spectral normalisation, updating the stored `u` when allowed.
-fn spectral_weight(net: &Network, params: &ParamSet, mode: &ForwardMode<'_>, node: &Node) -> Result<Tensor> {
+fn spectral_weight(
+    net: &Network,
+    params: &ParamSet,
+    mode: &ForwardMode<'_>,
+    node: &Node,
+) -> Result<Tensor> {
     let w = param(net, params, mode, node, "weight")?;
     let u_name = format!("{}.{}.u", net.name, node.name);
     let u_var = params
         .get(&u_name)
         .ok_or_else(|| candle_core::Error::Msg(format!("missing buffer {u_name}")))?;
-    let (w_sn, u_new) = layers::spectral_norm(&w, u_var.as_tensor(), SPECTRAL_ITERATIONS, SPECTRAL_EPS)?;
+    let (w_sn, u_new) =
+        layers::spectral_norm(&w, u_var.as_tensor(), SPECTRAL_ITERATIONS, SPECTRAL_EPS)?;
     if mode.train && mode.update_buffers {
         u_var.set(&u_new.detach())?;
     }
@@ -110,17 +122,20 @@ fn eval_node(
 ) -> Result<Tensor> {
     let x = || args[0];
     Ok(match &node.op {
-        Op::Input { index } => inputs
-            .get(*index)
-            .cloned()
-            .ok_or_else(|| candle_core::Error::Msg(format!("network {} lacks input {index}", net.name)))?,
+        Op::Input { index } => inputs.get(*index).cloned().ok_or_else(|| {
+            candle_core::Error::Msg(format!("network {} lacks input {index}", net.name))
+        })?,
         Op::Linear { bias, spectral, .. } => {
             let w = if *spectral {
                 spectral_weight(net, params, mode, node)?
             } else {
                 param(net, params, mode, node, "weight")?
             };
-            let b = if *bias { Some(param(net, params, mode, node, "bias")?) } else { None };
+            let b = if *bias {
+                Some(param(net, params, mode, node, "bias")?)
+            } else {
+                None
+            };
             layers::linear(x(), &w, b.as_ref())?
         }
         Op::Conv {
@@ -139,7 +154,11 @@ fn eval_node(
             } else {
                 param(net, params, mode, node, "weight")?
             };
-            let b = if *bias { Some(param(net, params, mode, node, "bias")?) } else { None };
+            let b = if *bias {
+                Some(param(net, params, mode, node, "bias")?)
+            } else {
+                None
+            };
             let (s, p, op, d) = (stride[0], padding[0], output_padding[0], dilation[0]);
             match (kernel.len(), transposed) {
                 (3, false) => layers::conv3d(x(), &w, b.as_ref(), s, p)?,
@@ -148,9 +167,17 @@ fn eval_node(
                 (_, true) => layers::conv_transpose2d(x(), &w, b.as_ref(), s, p, op)?,
             }
         }
-        Op::BatchNorm { eps, momentum, affine, .. } => {
+        Op::BatchNorm {
+            eps,
+            momentum,
+            affine,
+            ..
+        } => {
             let affine_params = if *affine {
-                Some((param(net, params, mode, node, "weight")?, param(net, params, mode, node, "bias")?))
+                Some((
+                    param(net, params, mode, node, "weight")?,
+                    param(net, params, mode, node, "bias")?,
+                ))
             } else {
                 None
             };
@@ -159,14 +186,20 @@ fn eval_node(
             let rv_name = format!("{}.{}.running_var", net.name, node.name);
             let (rm, rv) = match (params.get(&rm_name), params.get(&rv_name)) {
                 (Some(m), Some(v)) => (m, v),
-                _ => return Err(candle_core::Error::Msg(format!("missing running statistics of {}", node.name))),
+                _ => {
+                    return Err(candle_core::Error::Msg(format!(
+                        "missing running statistics of {}",
+                        node.name
+                    )))
+                }
             };
             if mode.train {
                 let (y, stats) = layers::batch_norm_train(x(), ap, *eps)?;
                 if mode.update_buffers {
                     let m = *momentum;
                     let new_mean = ((rm.as_tensor() * (1.0 - m))? + (stats.mean.detach() * m)?)?;
-                    let new_var = ((rv.as_tensor() * (1.0 - m))? + (stats.unbiased_var()?.detach() * m)?)?;
+                    let new_var =
+                        ((rv.as_tensor() * (1.0 - m))? + (stats.unbiased_var()?.detach() * m)?)?;
                     rm.set(&new_mean)?;
                     rv.set(&new_var)?;
                 }
@@ -179,7 +212,9 @@ fn eval_node(
             let g = param(net, params, mode, node, "weight")?;
             let b = param(net, params, mode, node, "bias")?;
             match vbn.and_then(|r| r.get(&node.name)) {
-                Some((mean, var, n)) => layers::virtual_batch_norm(x(), mean, var, *n, Some((&g, &b)), *eps)?,
+                Some((mean, var, n)) => {
+                    layers::virtual_batch_norm(x(), mean, var, *n, Some((&g, &b)), *eps)?
+                }
                 // Before a reference batch exists (the reference pass itself), normalise with
                 // the batch's own statistics.
                 None => layers::batch_norm_train(x(), Some((&g, &b)), *eps)?.0,
@@ -187,7 +222,10 @@ fn eval_node(
         }
         Op::InstanceNorm { eps, affine, .. } => {
             let ap = if *affine {
-                Some((param(net, params, mode, node, "weight")?, param(net, params, mode, node, "bias")?))
+                Some((
+                    param(net, params, mode, node, "weight")?,
+                    param(net, params, mode, node, "bias")?,
+                ))
             } else {
                 None
             };
@@ -236,7 +274,11 @@ fn eval_node(
                 layers::upsample_bilinear2d(x(), h * scale, w * scale)?
             }
         },
-        Op::Pool { kind, kernel, stride } => match kind {
+        Op::Pool {
+            kind,
+            kernel,
+            stride,
+        } => match kind {
             PoolKind::Avg => layers::avg_pool2d(x(), *kernel, *stride)?,
             PoolKind::Max => layers::max_pool2d(x(), *kernel, *stride)?,
         },
@@ -250,9 +292,16 @@ fn eval_node(
         Op::PixelShuffle { factor } => layers::pixel_shuffle(x(), *factor)?,
         Op::Embedding { .. } => layers::embedding(x(), &param(net, params, mode, node, "weight")?)?,
         Op::OneHot { classes } => layers::one_hot(x(), *classes, DType::F32)?,
-        Op::MinibatchDiscrimination { kernels, kernel_dim, .. } => {
-            layers::minibatch_discrimination(x(), &param(net, params, mode, node, "T")?, *kernels, *kernel_dim)?
-        }
+        Op::MinibatchDiscrimination {
+            kernels,
+            kernel_dim,
+            ..
+        } => layers::minibatch_discrimination(
+            x(),
+            &param(net, params, mode, node, "T")?,
+            *kernels,
+            *kernel_dim,
+        )?,
         Op::Concat { axis } => Tensor::cat(args, *axis)?,
         Op::Add => (args[0] + args[1])?,
         Op::Sub => (args[0] - args[1])?,

@@ -19,7 +19,12 @@ pub struct ParamSet {
 impl ParamSet {
     /// Creates every variable of `net` with values drawn from `rng`. Nodes are visited in
     /// topological order so that the same spec and seed always give the same values.
-    pub fn create(net: &Network, default_init: Init, rng: &mut RunRng, device: &Device) -> Result<Self> {
+    pub fn create(
+        net: &Network,
+        default_init: Init,
+        rng: &mut RunRng,
+        device: &Device,
+    ) -> Result<Self> {
         let mut set = ParamSet {
             trainable: Vec::new(),
             buffers: Vec::new(),
@@ -61,14 +66,32 @@ impl ParamSet {
             } => {
                 let init = pick(*init, default_init);
                 let (i, o) = (*in_features, *out_features);
-                let w = draw(rng, init, ParamRole::Weight { fan_in: i, fan_out: o }, &[o, i], device)?;
+                let w = draw(
+                    rng,
+                    init,
+                    ParamRole::Weight {
+                        fan_in: i,
+                        fan_out: o,
+                    },
+                    &[o, i],
+                    device,
+                )?;
                 self.add(p("weight"), w, true)?;
                 if *bias {
                     let b = draw(rng, init, ParamRole::Bias { fan_in: i }, &[o], device)?;
                     self.add(p("bias"), b, true)?;
                 }
                 if *spectral {
-                    let u = draw(rng, Init::Normal(1.0), ParamRole::Weight { fan_in: 1, fan_out: 1 }, &[o], device)?;
+                    let u = draw(
+                        rng,
+                        Init::Normal(1.0),
+                        ParamRole::Weight {
+                            fan_in: 1,
+                            fan_out: 1,
+                        },
+                        &[o],
+                        device,
+                    )?;
                     self.add(p("u"), u, false)?;
                 }
             }
@@ -94,52 +117,115 @@ impl ParamSet {
                 };
                 let mut shape = shape_head.to_vec();
                 shape.extend_from_slice(kernel);
-                let w = draw(rng, init, ParamRole::Weight { fan_in, fan_out }, &shape, device)?;
+                let w = draw(
+                    rng,
+                    init,
+                    ParamRole::Weight { fan_in, fan_out },
+                    &shape,
+                    device,
+                )?;
                 self.add(p("weight"), w, true)?;
                 if *bias {
                     let b = draw(rng, init, ParamRole::Bias { fan_in }, &[o], device)?;
                     self.add(p("bias"), b, true)?;
                 }
                 if *spectral {
-                    let u = draw(rng, Init::Normal(1.0), ParamRole::Weight { fan_in: 1, fan_out: 1 }, &[shape[0]], device)?;
+                    let u = draw(
+                        rng,
+                        Init::Normal(1.0),
+                        ParamRole::Weight {
+                            fan_in: 1,
+                            fan_out: 1,
+                        },
+                        &[shape[0]],
+                        device,
+                    )?;
                     self.add(p("u"), u, false)?;
                 }
             }
-            Op::BatchNorm { channels, affine, .. } => {
+            Op::BatchNorm {
+                channels, affine, ..
+            } => {
                 let c = *channels;
                 if *affine {
-                    self.add(p("weight"), draw(rng, default_init, ParamRole::NormScale, &[c], device)?, true)?;
-                    self.add(p("bias"), draw(rng, default_init, ParamRole::NormShift, &[c], device)?, true)?;
+                    self.add(
+                        p("weight"),
+                        draw(rng, default_init, ParamRole::NormScale, &[c], device)?,
+                        true,
+                    )?;
+                    self.add(
+                        p("bias"),
+                        draw(rng, default_init, ParamRole::NormShift, &[c], device)?,
+                        true,
+                    )?;
                 }
-                self.add(p("running_mean"), Tensor::zeros(c, candle_core::DType::F32, device)?, false)?;
-                self.add(p("running_var"), Tensor::ones(c, candle_core::DType::F32, device)?, false)?;
+                self.add(
+                    p("running_mean"),
+                    Tensor::zeros(c, candle_core::DType::F32, device)?,
+                    false,
+                )?;
+                self.add(
+                    p("running_var"),
+                    Tensor::ones(c, candle_core::DType::F32, device)?,
+                    false,
+                )?;
             }
-            Op::VirtualBatchNorm { channels, .. } => {
+            Op::VirtualBatchNorm { channels, .. }
+            | Op::InstanceNorm {
+                channels,
+                affine: true,
+                ..
+            }
+            | Op::GroupNorm { channels, .. } => {
                 let c = *channels;
-                self.add(p("weight"), draw(rng, default_init, ParamRole::NormScale, &[c], device)?, true)?;
-                self.add(p("bias"), draw(rng, default_init, ParamRole::NormShift, &[c], device)?, true)?;
-            }
-            Op::InstanceNorm { channels, affine, .. } => {
-                if *affine {
-                    let c = *channels;
-                    self.add(p("weight"), draw(rng, default_init, ParamRole::NormScale, &[c], device)?, true)?;
-                    self.add(p("bias"), draw(rng, default_init, ParamRole::NormShift, &[c], device)?, true)?;
-                }
-            }
-            Op::GroupNorm { channels, .. } => {
-                let c = *channels;
-                self.add(p("weight"), draw(rng, default_init, ParamRole::NormScale, &[c], device)?, true)?;
-                self.add(p("bias"), draw(rng, default_init, ParamRole::NormShift, &[c], device)?, true)?;
+                self.add(
+                    p("weight"),
+                    draw(rng, default_init, ParamRole::NormScale, &[c], device)?,
+                    true,
+                )?;
+                self.add(
+                    p("bias"),
+                    draw(rng, default_init, ParamRole::NormShift, &[c], device)?,
+                    true,
+                )?;
             }
             Op::LayerNorm { shape, .. } => {
-                self.add(p("weight"), draw(rng, default_init, ParamRole::NormScale, shape, device)?, true)?;
-                self.add(p("bias"), draw(rng, default_init, ParamRole::NormShift, shape, device)?, true)?;
+                self.add(
+                    p("weight"),
+                    draw(rng, default_init, ParamRole::NormScale, shape, device)?,
+                    true,
+                )?;
+                self.add(
+                    p("bias"),
+                    draw(rng, default_init, ParamRole::NormShift, shape, device)?,
+                    true,
+                )?;
             }
             Op::Prelu { channels } => {
-                self.add(p("weight"), draw(rng, default_init, ParamRole::Constant(0.25), &[*channels], device)?, true)?;
+                self.add(
+                    p("weight"),
+                    draw(
+                        rng,
+                        default_init,
+                        ParamRole::Constant(0.25),
+                        &[*channels],
+                        device,
+                    )?,
+                    true,
+                )?;
             }
             Op::Embedding { classes, dim } => {
-                self.add(p("weight"), draw(rng, default_init, ParamRole::Embedding, &[*classes, *dim], device)?, true)?;
+                self.add(
+                    p("weight"),
+                    draw(
+                        rng,
+                        default_init,
+                        ParamRole::Embedding,
+                        &[*classes, *dim],
+                        device,
+                    )?,
+                    true,
+                )?;
             }
             Op::MinibatchDiscrimination {
                 in_features,

@@ -12,7 +12,12 @@ const SYNTHETIC_POINTS: usize = 64 * 1024;
 
 /// Loads one data input from `data_dir` (relative paths of `idx`, `npy`, `images` resolve there
 /// first, then against the working directory).
-pub fn load(input: &DataInput, data_dir: &Path, seed: u64, split: graph::Split) -> Result<Dataset, DataError> {
+pub fn load(
+    input: &DataInput,
+    data_dir: &Path,
+    seed: u64,
+    split: graph::Split,
+) -> Result<Dataset, DataError> {
     let range = ValueRange::new(input.range.0 as f32, input.range.1 as f32)?;
     let spec = DataSpec::new(&input.name, &input.shape.0, range);
     let split = match split {
@@ -27,11 +32,21 @@ pub fn load(input: &DataInput, data_dir: &Path, seed: u64, split: graph::Split) 
             Path::new(p).to_path_buf()
         }
     };
-    let option = |key: &str| input.options.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let option = |key: &str| {
+        input
+            .options
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| *v)
+    };
     if let Some(synthetic) = Synthetic::from_name(&input.dataset) {
         let std = option("std").map_or(synthetic.default_std(), |v| v as f32);
         // The held-out split is drawn from a different stream of the same mixture.
-        let seed = if split == Split::Test { seed ^ 0x7e57 } else { seed };
+        let seed = if split == Split::Test {
+            seed ^ 0x7e57
+        } else {
+            seed
+        };
         return synthetic.sample(SYNTHETIC_POINTS, std, seed);
     }
     match input.dataset.as_str() {
@@ -40,7 +55,11 @@ pub fn load(input: &DataInput, data_dir: &Path, seed: u64, split: graph::Split) 
             let labels = input.labels_path.as_deref().map(locate);
             load_idx(&images, labels.as_deref(), input.label_classes, &spec, None)
         }
-        "npy" => load_npy(&locate(input.path.as_deref().unwrap_or_default()), &spec, None),
+        "npy" => load_npy(
+            &locate(input.path.as_deref().unwrap_or_default()),
+            &spec,
+            None,
+        ),
         "images" => load_folder(
             &locate(input.path.as_deref().unwrap_or_default()),
             &spec,

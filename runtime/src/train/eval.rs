@@ -10,8 +10,8 @@ use crate::error::RunError;
 use crate::game::terms;
 use crate::model::{forward, ForwardMode};
 use candle_core::{DType, Tensor};
-use ganc_compiler::graph::{CallOutput, GameExpr, GameExprKind};
 use ganc_compiler::ast::BinOp;
+use ganc_compiler::graph::{CallOutput, GameExpr, GameExprKind};
 use std::collections::{BTreeSet, HashMap};
 
 /// The inputs drawn for one step, by name: data `x`, labels `x.label`, latents, conds.
@@ -113,7 +113,10 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&mut self, expr: &GameExpr) -> Result<Value, RunError> {
         Ok(match &expr.kind {
             GameExprKind::Data(name) | GameExprKind::Latent(name) | GameExprKind::Cond(name) => {
-                Value { tensor: self.draw.get(name)?, live: false }
+                Value {
+                    tensor: self.draw.get(name)?,
+                    live: false,
+                }
             }
             GameExprKind::Label(name) => Value {
                 tensor: self.draw.get(&format!("{name}.label"))?,
@@ -123,18 +126,25 @@ impl<'a> Evaluator<'a> {
                 tensor: Tensor::new(*v as f32, &self.session.device)?,
                 live: false,
             },
-            GameExprKind::Call { network, args, output } => {
+            GameExprKind::Call {
+                network,
+                args,
+                output,
+            } => {
                 let (values, live) = self.call(network, args)?;
                 let net = &self.session.net(network)?.net;
                 let node = match output {
-                    CallOutput::Port(i) => net
-                        .outputs
-                        .get(*i)
-                        .map(|p| p.node)
-                        .ok_or_else(|| RunError::Invalid(format!("{network} has no output {i}")))?,
+                    CallOutput::Port(i) => {
+                        net.outputs.get(*i).map(|p| p.node).ok_or_else(|| {
+                            RunError::Invalid(format!("{network} has no output {i}"))
+                        })?
+                    }
                     CallOutput::Feature(id) => *id,
                 };
-                Value { tensor: values[node.0].clone(), live }
+                Value {
+                    tensor: values[node.0].clone(),
+                    live,
+                }
             }
             GameExprKind::Loss { func, args } => {
                 let mut tensors = Vec::with_capacity(args.len());
@@ -144,7 +154,10 @@ impl<'a> Evaluator<'a> {
                     live |= v.live;
                     tensors.push(v.tensor);
                 }
-                Value { tensor: terms::apply(*func, &tensors)?, live }
+                Value {
+                    tensor: terms::apply(*func, &tensors)?,
+                    live,
+                }
             }
             GameExprKind::Binary(op, lhs, rhs) => {
                 let a = self.eval(lhs)?;
@@ -155,11 +168,17 @@ impl<'a> Evaluator<'a> {
                     BinOp::Mul => a.tensor.broadcast_mul(&b.tensor)?,
                     BinOp::Div => a.tensor.broadcast_div(&b.tensor)?,
                 };
-                Value { tensor: t, live: a.live || b.live }
+                Value {
+                    tensor: t,
+                    live: a.live || b.live,
+                }
             }
             GameExprKind::Neg(inner) => {
                 let v = self.eval(inner)?;
-                Value { tensor: v.tensor.neg()?, live: v.live }
+                Value {
+                    tensor: v.tensor.neg()?,
+                    live: v.live,
+                }
             }
         })
     }
@@ -170,19 +189,34 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Runs `network` on evaluated arguments and returns all node values.
-    pub fn call_values(&mut self, network: &str, args: Vec<Value>) -> Result<(Vec<Tensor>, bool), RunError> {
+    pub fn call_values(
+        &mut self,
+        network: &str,
+        args: Vec<Value>,
+    ) -> Result<(Vec<Tensor>, bool), RunError> {
         self.forward_call(network, args, false)
     }
 
     /// Runs the network; `as_trained` computes it as if it were trained in this step.
-    fn forward_call(&mut self, network: &str, args: Vec<Value>, as_trained: bool) -> Result<(Vec<Tensor>, bool), RunError> {
+    fn forward_call(
+        &mut self,
+        network: &str,
+        args: Vec<Value>,
+        as_trained: bool,
+    ) -> Result<(Vec<Tensor>, bool), RunError> {
         let trained = as_trained || self.trained.contains(network);
         let live = trained || args.iter().any(|a| a.live);
         let mut inputs: Vec<Tensor> = args.into_iter().map(|a| a.tensor).collect();
         if network == self.judge && self.noise_std > 0.0 {
             for t in inputs.iter_mut() {
                 if t.dtype() == DType::F32 {
-                    let noise = self.session.rng.normal(t.dims(), 0.0, self.noise_std, DType::F32, t.device())?;
+                    let noise = self.session.rng.normal(
+                        t.dims(),
+                        0.0,
+                        self.noise_std,
+                        DType::F32,
+                        t.device(),
+                    )?;
                     *t = (&*t + noise)?;
                 }
             }
@@ -197,7 +231,13 @@ impl<'a> Evaluator<'a> {
             rng,
             overrides: self.overrides,
         };
-        let mut values = forward(&state.net, &state.params, state.vbn.as_ref(), &inputs, &mut mode)?;
+        let mut values = forward(
+            &state.net,
+            &state.params,
+            state.vbn.as_ref(),
+            &inputs,
+            &mut mode,
+        )?;
         if !live {
             values = values.iter().map(Tensor::detach).collect();
         }
@@ -237,11 +277,20 @@ fn expr_key(e: &GameExpr) -> String {
         GameExprKind::Data(n) | GameExprKind::Latent(n) | GameExprKind::Cond(n) => n.clone(),
         GameExprKind::Label(n) => format!("{n}.label"),
         GameExprKind::Const(v) => v.to_string(),
-        GameExprKind::Call { network, args, output } => format!("{}.{output:?}", call_key(network, args)),
+        GameExprKind::Call {
+            network,
+            args,
+            output,
+        } => format!("{}.{output:?}", call_key(network, args)),
         GameExprKind::Loss { func, args } => {
-            format!("{func:?}({})", args.iter().map(expr_key).collect::<Vec<_>>().join(","))
+            format!(
+                "{func:?}({})",
+                args.iter().map(expr_key).collect::<Vec<_>>().join(",")
+            )
         }
-        GameExprKind::Binary(op, a, b) => format!("({}{}{})", expr_key(a), op.symbol(), expr_key(b)),
+        GameExprKind::Binary(op, a, b) => {
+            format!("({}{}{})", expr_key(a), op.symbol(), expr_key(b))
+        }
         GameExprKind::Neg(a) => format!("-{}", expr_key(a)),
     }
 }

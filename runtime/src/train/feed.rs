@@ -18,7 +18,11 @@ pub struct Feeder {
 impl Feeder {
     /// Loads every data input of `program` and starts its batcher at `positions` (resume) or at
     /// the beginning. Batcher seeds derive from the run seed and the input's position.
-    pub fn new(program: &Program, data_dir: &Path, positions: Option<&[Position]>) -> Result<Self, RunError> {
+    pub fn new(
+        program: &Program,
+        data_dir: &Path,
+        positions: Option<&[Position]>,
+    ) -> Result<Self, RunError> {
         let batch = program.train.batch;
         let mut inputs = Vec::new();
         for (i, input) in program.data.iter().enumerate() {
@@ -40,12 +44,17 @@ impl Feeder {
 
     /// Full batches in one pass over the first data input.
     pub fn batches_per_epoch(&self) -> usize {
-        self.inputs.first().map_or(1, |(_, _, b)| b.batches_per_epoch())
+        self.inputs
+            .first()
+            .map_or(1, |(_, _, b)| b.batches_per_epoch())
     }
 
     /// The dataset of the data input with this name.
     pub fn dataset(&self, name: &str) -> Option<&Dataset> {
-        self.inputs.iter().find(|(n, _, _)| n == name).map(|(_, d, _)| d)
+        self.inputs
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, d, _)| d)
     }
 
     /// Draws the next data batches plus fresh latents and conditions.
@@ -71,10 +80,14 @@ pub fn draw_latents(session: &mut Session, batch: usize, draw: &mut Draw) -> Res
         let t = match (&latent.ty, latent.prior) {
             (ValueType::Class(n), _) => session.rng.class_indices(batch, *n, &device)?,
             (ValueType::Tensor(shape), Prior::Normal { mean, std }) => {
-                session.rng.normal(&shape.with_batch(batch), mean, std, DType::F32, &device)?
+                session
+                    .rng
+                    .normal(&shape.with_batch(batch), mean, std, DType::F32, &device)?
             }
             (ValueType::Tensor(shape), Prior::Uniform { lo, hi }) => {
-                session.rng.uniform(&shape.with_batch(batch), lo, hi, DType::F32, &device)?
+                session
+                    .rng
+                    .uniform(&shape.with_batch(batch), lo, hi, DType::F32, &device)?
             }
             (ValueType::Tensor(shape), Prior::Categorical) => {
                 let n = shape.0.last().copied().unwrap_or(1);

@@ -10,7 +10,11 @@ use std::collections::BTreeSet;
 /// Runs `updates D` judge steps and one players' step. The players' step uses the last judge
 /// step's draw, and reuses the generated batch computed there (with its graph), as the PyTorch
 /// DCGAN example does; the judge's outputs are recomputed after its update.
-pub fn iteration(session: &mut Session, feeder: &mut Feeder, noise_std: f64) -> Result<Report, RunError> {
+pub fn iteration(
+    session: &mut Session,
+    feeder: &mut Feeder,
+    noise_std: f64,
+) -> Result<Report, RunError> {
     let judge = session.program.game.judge.clone();
     let updates = session.program.train.updates_of(&judge).max(1);
     let players = player_networks(session);
@@ -18,7 +22,11 @@ pub fn iteration(session: &mut Session, feeder: &mut Feeder, noise_std: f64) -> 
     let mut last = None;
     for i in 0..updates {
         let draw = feeder.draw(session)?;
-        let keep = if i + 1 == updates { players.clone() } else { BTreeSet::new() };
+        let keep = if i + 1 == updates {
+            players.clone()
+        } else {
+            BTreeSet::new()
+        };
         let (r, kept): (Report, CallCache) = judge_step(session, &draw, noise_std, keep)?;
         report = r;
         last = Some((draw, kept));

@@ -6,5 +6,5 @@ pub mod feed;
 pub mod iteration;
 pub mod run;
 pub mod sample;
-pub mod step;
 pub mod session;
+pub mod step;

@@ -2,9 +2,9 @@
 //! checkpoints, and a clean stop on Ctrl-C or a non-finite loss.
 
 use super::feed::Feeder;
+use super::iteration::iteration;
 use super::sample::{self, SampleRequest};
 use super::session::Session;
-use super::iteration::iteration;
 use super::step::Report;
 use crate::checkpoint::{self, CheckpointId, CheckpointMeta};
 use crate::data::Position;
@@ -95,8 +95,17 @@ pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
         feeder.batches_per_epoch()
     ));
     let request = sample::fixed_request(&session);
-    let real = session.program.data.first().and_then(|d| feeder.dataset(&d.name)).cloned();
-    let range = session.program.data.first().map_or((-1.0, 1.0), |d| d.range);
+    let real = session
+        .program
+        .data
+        .first()
+        .and_then(|d| feeder.dataset(&d.name))
+        .cloned();
+    let range = session
+        .program
+        .data
+        .first()
+        .map_or((-1.0, 1.0), |d| d.range);
     let started = Instant::now();
     let mut last = Report::new();
     let mut interrupted = false;
@@ -110,12 +119,25 @@ pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
         let noise = instance_noise(&session, step);
         let report = match iteration(&mut session, &mut feeder, noise) {
             Ok(r) => r,
-            Err(RunError::NonFinite { what, value, step, .. }) => {
+            Err(RunError::NonFinite {
+                what, value, step, ..
+            }) => {
                 // Losses are checked before any update of this step, so the variables still
                 // hold the last finite state: keep it.
-                let kept = save(&session, &feeder, &dir, CheckpointId::Step(step), &spec_hash)?;
+                let kept = save(
+                    &session,
+                    &feeder,
+                    &dir,
+                    CheckpointId::Step(step),
+                    &spec_hash,
+                )?;
                 let _ = progress.finish();
-                return Err(RunError::NonFinite { what, value, step, kept });
+                return Err(RunError::NonFinite {
+                    what,
+                    value,
+                    step,
+                    kept,
+                });
             }
             Err(e) => return Err(e),
         };
@@ -126,30 +148,62 @@ pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
         for (k, v) in &report {
             record.insert(k.clone(), serde_json::json!(v));
         }
-        record.insert("time".into(), serde_json::json!(started.elapsed().as_secs_f64()));
+        record.insert(
+            "time".into(),
+            serde_json::json!(started.elapsed().as_secs_f64()),
+        );
         metrics.append(&serde_json::Value::Object(record))?;
         let shown: Vec<(&str, f64)> = report
             .iter()
-            .filter(|(k, _)| matches!(k.as_str(), "d_loss" | "g_loss" | "d_real" | "d_fake" | "grad_norm"))
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "d_loss" | "g_loss" | "d_real" | "d_fake" | "grad_norm"
+                )
+            })
             .map(|(k, v)| (k.as_str(), *v))
             .collect();
         let _ = progress.update(step, &shown);
         last = report;
         if train.sample_every > 0 && step % train.sample_every == 0 {
-            write_samples(&mut session, &request, range, real.as_ref(), &dir, &format!("step-{step:09}.png"))?;
+            write_samples(
+                &mut session,
+                &request,
+                range,
+                real.as_ref(),
+                &dir,
+                &format!("step-{step:09}.png"),
+            )?;
         }
         if train.checkpoint_every > 0 && step % train.checkpoint_every == 0 && step < total {
-            checkpoint_path = save(&session, &feeder, &dir, CheckpointId::Step(step), &spec_hash)?;
+            checkpoint_path = save(
+                &session,
+                &feeder,
+                &dir,
+                CheckpointId::Step(step),
+                &spec_hash,
+            )?;
         }
     }
     let finished = session.step >= total;
-    let id = if finished { CheckpointId::Final } else { CheckpointId::Step(session.step) };
+    let id = if finished {
+        CheckpointId::Final
+    } else {
+        CheckpointId::Step(session.step)
+    };
     checkpoint_path = if session.step > start || checkpoint_path.as_os_str().is_empty() {
         save(&session, &feeder, &dir, id, &spec_hash)?
     } else {
         checkpoint_path
     };
-    write_samples(&mut session, &request, range, real.as_ref(), &dir, "latest.png")?;
+    write_samples(
+        &mut session,
+        &request,
+        range,
+        real.as_ref(),
+        &dir,
+        "latest.png",
+    )?;
     let _ = progress.finish();
     if interrupted {
         let _ = progress.message(&format!(
@@ -188,22 +242,45 @@ fn write_samples(
     file: &str,
 ) -> Result<(), RunError> {
     let samples = sample::generate(session, request, real)?;
-    sample::write(&samples, range, request.cols, real, &dir.samples_dir().join(file))
+    sample::write(
+        &samples,
+        range,
+        request.cols,
+        real,
+        &dir.samples_dir().join(file),
+    )
 }
 
 /// Writes a checkpoint of everything: variables, optimizer state, history, batch positions.
-fn save(session: &Session, feeder: &Feeder, dir: &RunDir, id: CheckpointId, spec_hash: &str) -> Result<PathBuf, RunError> {
+fn save(
+    session: &Session,
+    feeder: &Feeder,
+    dir: &RunDir,
+    id: CheckpointId,
+    spec_hash: &str,
+) -> Result<PathBuf, RunError> {
     let mut tensors = session.state_tensors();
     for (i, pos) in feeder.positions().iter().enumerate() {
-        tensors.insert(format!("feed.{i}.epoch"), Tensor::new(pos.epoch as i64, &Device::Cpu)?);
-        tensors.insert(format!("feed.{i}.cursor"), Tensor::new(pos.cursor as i64, &Device::Cpu)?);
+        tensors.insert(
+            format!("feed.{i}.epoch"),
+            Tensor::new(pos.epoch as i64, &Device::Cpu)?,
+        );
+        tensors.insert(
+            format!("feed.{i}.cursor"),
+            Tensor::new(pos.cursor as i64, &Device::Cpu)?,
+        );
     }
     let meta = CheckpointMeta {
         step: session.step,
         rng: session.rng.state(),
         spec_hash: spec_hash.to_string(),
     };
-    Ok(checkpoint::save(&dir.checkpoints_dir(), id, &tensors, &meta)?)
+    Ok(checkpoint::save(
+        &dir.checkpoints_dir(),
+        id,
+        &tensors,
+        &meta,
+    )?)
 }
 
 /// The batch positions saved by [`save`].
@@ -272,7 +349,10 @@ fn check_overrides(settings: &serde_json::Value, now: &[(String, String)]) -> Re
             if l.is_empty() {
                 "none".to_string()
             } else {
-                l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+                l.iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         return Err(RunError::Resume(format!(

@@ -36,7 +36,11 @@ pub fn sampler_name(session: &Session) -> Result<String, RunError> {
 }
 
 /// Draws inputs for the sampler and runs it in evaluation mode (running statistics, no dropout).
-pub fn generate(session: &mut Session, req: &SampleRequest, data: Option<&Dataset>) -> Result<Tensor, RunError> {
+pub fn generate(
+    session: &mut Session,
+    req: &SampleRequest,
+    data: Option<&Dataset>,
+) -> Result<Tensor, RunError> {
     let name = sampler_name(session)?;
     let net = session.net(&name)?.net.clone();
     for (key, _) in &req.fixed {
@@ -57,7 +61,11 @@ pub fn generate(session: &mut Session, req: &SampleRequest, data: Option<&Datase
         let latent = session.program.latents.iter().find(|l| l.name == port.name);
         let t = match &port.ty {
             ValueType::Class(classes) => {
-                let fixed = req.fixed.iter().find(|(k, _)| *k == port.name).map(|(_, v)| *v);
+                let fixed = req
+                    .fixed
+                    .iter()
+                    .find(|(k, _)| *k == port.name)
+                    .map(|(_, v)| *v);
                 if let Some(v) = fixed {
                     if v as usize >= *classes {
                         return Err(RunError::Invalid(format!(
@@ -73,9 +81,15 @@ pub fn generate(session: &mut Session, req: &SampleRequest, data: Option<&Datase
                 Tensor::from_vec(labels, n, &device)?
             }
             ValueType::Tensor(shape) => match latent.map(|l| l.prior) {
-                Some(Prior::Uniform { lo, hi }) => rng.uniform(&shape.with_batch(n), lo, hi, DType::F32, &device)?,
-                Some(Prior::Normal { mean, std }) => rng.normal(&shape.with_batch(n), mean, std, DType::F32, &device)?,
-                Some(Prior::Categorical) => rng.one_hot(n, shape.0.last().copied().unwrap_or(1), DType::F32, &device)?,
+                Some(Prior::Uniform { lo, hi }) => {
+                    rng.uniform(&shape.with_batch(n), lo, hi, DType::F32, &device)?
+                }
+                Some(Prior::Normal { mean, std }) => {
+                    rng.normal(&shape.with_batch(n), mean, std, DType::F32, &device)?
+                }
+                Some(Prior::Categorical) => {
+                    rng.one_hot(n, shape.0.last().copied().unwrap_or(1), DType::F32, &device)?
+                }
                 None => match data {
                     // A generator fed with real data (image-to-image): the first samples.
                     Some(d) if d.sample_shape() == shape.0.as_slice() => {
@@ -88,7 +102,9 @@ pub fn generate(session: &mut Session, req: &SampleRequest, data: Option<&Datase
         };
         inputs.push(t);
     }
-    let Session { nets, rng: run_rng, .. } = session;
+    let Session {
+        nets, rng: run_rng, ..
+    } = session;
     let state = nets
         .get(&name)
         .ok_or_else(|| RunError::Invalid(format!("no network `{name}`")))?;
@@ -98,14 +114,30 @@ pub fn generate(session: &mut Session, req: &SampleRequest, data: Option<&Datase
         rng: run_rng,
         overrides: None,
     };
-    let values = forward(&state.net, &state.params, state.vbn.as_ref(), &inputs, &mut mode)?;
-    let out = net.outputs.first().map(|p| p.node.0).unwrap_or(values.len() - 1);
+    let values = forward(
+        &state.net,
+        &state.params,
+        state.vbn.as_ref(),
+        &inputs,
+        &mut mode,
+    )?;
+    let out = net
+        .outputs
+        .first()
+        .map(|p| p.node.0)
+        .unwrap_or(values.len() - 1);
     Ok(values[out].detach())
 }
 
 /// Writes samples: an image grid for image-shaped samples, a scatter plot over the real data
 /// for 2-D points.
-pub fn write(samples: &Tensor, range: (f64, f64), cols: usize, real: Option<&Dataset>, path: &Path) -> Result<(), RunError> {
+pub fn write(
+    samples: &Tensor,
+    range: (f64, f64),
+    cols: usize,
+    real: Option<&Dataset>,
+    path: &Path,
+) -> Result<(), RunError> {
     match samples.dims() {
         [_, 2] => {
             let fake = plot::points_from_tensor(samples)?;

@@ -60,17 +60,49 @@ impl Session {
             };
             let vars = state.params.trainable.clone();
             let opt: Box<dyn Optimizer> = match spec.kind {
-                OptimKind::Adam { lr, beta1, beta2, eps, weight_decay } => Box::new(Adam::new(
+                OptimKind::Adam {
+                    lr,
+                    beta1,
+                    beta2,
+                    eps,
+                    weight_decay,
+                } => Box::new(Adam::new(
                     vars,
-                    AdamConfig { lr, beta1, beta2, eps, weight_decay },
+                    AdamConfig {
+                        lr,
+                        beta1,
+                        beta2,
+                        eps,
+                        weight_decay,
+                    },
                 )?),
-                OptimKind::RmsProp { lr, alpha, eps, momentum } => Box::new(RmsProp::new(
+                OptimKind::RmsProp {
+                    lr,
+                    alpha,
+                    eps,
+                    momentum,
+                } => Box::new(RmsProp::new(
                     vars,
-                    RmsPropConfig { lr, alpha, eps, momentum, weight_decay: 0.0 },
+                    RmsPropConfig {
+                        lr,
+                        alpha,
+                        eps,
+                        momentum,
+                        weight_decay: 0.0,
+                    },
                 )?),
-                OptimKind::Sgd { lr, momentum, nesterov } => Box::new(Sgd::new(
+                OptimKind::Sgd {
+                    lr,
+                    momentum,
+                    nesterov,
+                } => Box::new(Sgd::new(
                     vars,
-                    SgdConfig { lr, momentum, nesterov, weight_decay: 0.0 },
+                    SgdConfig {
+                        lr,
+                        momentum,
+                        nesterov,
+                        weight_decay: 0.0,
+                    },
                 )?),
             };
             optims.insert(spec.network.clone(), opt);
@@ -113,9 +145,9 @@ impl Session {
     pub fn load_state(&mut self, named: &HashMap<String, Tensor>) -> Result<(), RunError> {
         for state in self.nets.values() {
             for (name, var) in state.params.trainable.iter().chain(&state.params.buffers) {
-                let saved = named
-                    .get(name)
-                    .ok_or_else(|| RunError::Resume(format!("the checkpoint has no variable `{name}`")))?;
+                let saved = named.get(name).ok_or_else(|| {
+                    RunError::Resume(format!("the checkpoint has no variable `{name}`"))
+                })?;
                 if saved.dims() != var.dims() {
                     return Err(RunError::Resume(format!(
                         "variable `{name}` has shape {:?} in the checkpoint but {:?} in the spec",

@@ -30,11 +30,17 @@ fn call_parts(expr: &GameExpr) -> Result<(&str, &[GameExpr], usize), RunError> {
             args,
             output: ganc_compiler::graph::CallOutput::Port(i),
         } => Ok((network, args, *i)),
-        _ => Err(RunError::Invalid("the game's real/fake sides must call the judge".into())),
+        _ => Err(RunError::Invalid(
+            "the game's real/fake sides must call the judge".into(),
+        )),
     }
 }
 
-fn evaluate_sides(ev: &mut Evaluator<'_>, real: &GameExpr, fake: &GameExpr) -> Result<Sides, RunError> {
+fn evaluate_sides(
+    ev: &mut Evaluator<'_>,
+    real: &GameExpr,
+    fake: &GameExpr,
+) -> Result<Sides, RunError> {
     let (judge, real_args_e, out) = call_parts(real)?;
     let (_, fake_args_e, _) = call_parts(fake)?;
     let real_args = ev.eval_args(real_args_e)?;
@@ -77,7 +83,10 @@ fn gradient_penalty(
 ) -> Result<(Tensor, f64), RunError> {
     let batch = sides.real_out.dim(0)?;
     let device = sides.real_out.device().clone();
-    let eps = ev.session().rng.uniform(&[batch], 0.0, 1.0, DType::F32, &device)?;
+    let eps = ev
+        .session()
+        .rng
+        .uniform(&[batch], 0.0, 1.0, DType::F32, &device)?;
     let mut args = Vec::new();
     let mut probes: Vec<Var> = Vec::new();
     for (i, (r, f)) in sides.real_args.iter().zip(&sides.fake_args).enumerate() {
@@ -86,9 +95,13 @@ fn gradient_penalty(
             let mut shape = vec![batch];
             shape.extend(std::iter::repeat_n(1, r.tensor.rank() - 1));
             let e = eps.reshape(shape)?;
-            let mixed = (r.tensor.detach().broadcast_mul(&e)? + f.tensor.detach().broadcast_mul(&(1.0 - &e)?)?)?;
+            let mixed = (r.tensor.detach().broadcast_mul(&e)?
+                + f.tensor.detach().broadcast_mul(&(1.0 - &e)?)?)?;
             let var = Var::from_tensor(&mixed)?;
-            args.push(Value { tensor: var.as_tensor().clone(), live: true });
+            args.push(Value {
+                tensor: var.as_tensor().clone(),
+                live: true,
+            });
             probes.push(var);
         } else {
             args.push(r.clone());
@@ -99,9 +112,9 @@ fn gradient_penalty(
     let grads = values[out_node].sum_all()?.backward()?;
     let mut sq = Tensor::zeros(batch, DType::F32, &device)?;
     for var in &probes {
-        let g = grads
-            .get(var.as_tensor())
-            .ok_or_else(|| RunError::Invalid("the judge does not depend on its interpolated input".into()))?;
+        let g = grads.get(var.as_tensor()).ok_or_else(|| {
+            RunError::Invalid("the judge does not depend on its interpolated input".into())
+        })?;
         sq = (sq + g.sqr()?.flatten_from(1)?.sum(1)?)?;
     }
     // The small constant keeps the norm differentiable where a gradient is exactly zero.
@@ -111,9 +124,17 @@ fn gradient_penalty(
 }
 
 /// Sum of the extra terms that train any of `nets`, each reported by name.
-fn terms_for(ev: &mut Evaluator<'_>, terms: &[Term], nets: &BTreeSet<String>, report: &mut Report) -> Result<Option<Tensor>, RunError> {
+fn terms_for(
+    ev: &mut Evaluator<'_>,
+    terms: &[Term],
+    nets: &BTreeSet<String>,
+    report: &mut Report,
+) -> Result<Option<Tensor>, RunError> {
     let mut total: Option<Tensor> = None;
-    for term in terms.iter().filter(|t| t.trains.iter().any(|n| nets.contains(n))) {
+    for term in terms
+        .iter()
+        .filter(|t| t.trains.iter().any(|n| nets.contains(n)))
+    {
         let v = ev.eval(&term.expr)?.tensor;
         report.push((term.name.clone(), scalar(&v)?));
         total = Some(match total {
@@ -125,7 +146,11 @@ fn terms_for(ev: &mut Evaluator<'_>, terms: &[Term], nets: &BTreeSet<String>, re
 }
 
 /// Historical averaging (Salimans et al. 2016): `weight * sum ||theta - mean of past thetas||^2`.
-fn historical_penalty(session: &Session, net: &str, weight: f64) -> Result<Option<Tensor>, RunError> {
+fn historical_penalty(
+    session: &Session,
+    net: &str,
+    weight: f64,
+) -> Result<Option<Tensor>, RunError> {
     let mut total: Option<Tensor> = None;
     for (name, var) in &session.net(net)?.params.trainable {
         if let Some(avg) = session.hist.get(name) {
@@ -193,7 +218,8 @@ pub fn judge_step(
         if let Some(gp) = game.gradient_penalty {
             let (_, real_e, out) = call_parts(&game.real)?;
             let (_, fake_e, _) = call_parts(&game.fake)?;
-            let (pen, norm) = gradient_penalty(&mut ev, &game.judge, out, &sides, real_e, fake_e, gp.target)?;
+            let (pen, norm) =
+                gradient_penalty(&mut ev, &game.judge, out, &sides, real_e, fake_e, gp.target)?;
             report.push(("gp".into(), scalar(&pen)?));
             report.push(("grad_norm".into(), norm));
             loss = (loss + (pen * gp.weight)?)?;
@@ -229,7 +255,12 @@ pub fn judge_step(
 
 /// The judge's variables after `k` differentiable SGD steps on its loss (Metz et al. 2017),
 /// as tensors whose graphs reach the players' parameters.
-fn unrolled_judge(session: &mut Session, draw: &Draw, players: &BTreeSet<String>, k: usize) -> Result<HashMap<String, Tensor>, RunError> {
+fn unrolled_judge(
+    session: &mut Session,
+    draw: &Draw,
+    players: &BTreeSet<String>,
+    k: usize,
+) -> Result<HashMap<String, Tensor>, RunError> {
     let game = session.program.game.clone();
     let lr = session.optims.get(&game.judge).map_or(0.0, |o| o.lr());
     let mut current: HashMap<String, Tensor> = session
@@ -252,7 +283,12 @@ fn unrolled_judge(session: &mut Session, draw: &Draw, players: &BTreeSet<String>
         let loss = {
             let mut ev = Evaluator::new(session, draw, players, 0.0).with_overrides(&shifted);
             let sides = evaluate_sides(&mut ev, &game.real, &game.fake)?;
-            judge_loss(game.loss, &sides.real_out, &sides.fake_out, game.smooth_real.unwrap_or(1.0))?
+            judge_loss(
+                game.loss,
+                &sides.real_out,
+                &sides.fake_out,
+                game.smooth_real.unwrap_or(1.0),
+            )?
         };
         let grads = loss.backward()?;
         let mut next = HashMap::new();
@@ -271,13 +307,20 @@ fn unrolled_judge(session: &mut Session, draw: &Draw, players: &BTreeSet<String>
 /// The networks trained by [`players_step`]: every network with an optimizer but the judge.
 pub fn player_networks(session: &Session) -> BTreeSet<String> {
     let judge = &session.program.game.judge;
-    session.optims.keys().filter(|n| *n != judge).cloned().collect()
+    session
+        .optims
+        .keys()
+        .filter(|n| *n != judge)
+        .cloned()
+        .collect()
 }
 
 /// Whether `expr` calls any of `nets` (then the players' step must evaluate it).
 fn calls_any(expr: &GameExpr, nets: &BTreeSet<String>) -> bool {
     match &expr.kind {
-        GameExprKind::Call { network, args, .. } => nets.contains(network) || args.iter().any(|a| calls_any(a, nets)),
+        GameExprKind::Call { network, args, .. } => {
+            nets.contains(network) || args.iter().any(|a| calls_any(a, nets))
+        }
         GameExprKind::Loss { args, .. } => args.iter().any(|a| calls_any(a, nets)),
         GameExprKind::Binary(_, a, b) => calls_any(a, nets) || calls_any(b, nets),
         GameExprKind::Neg(a) => calls_any(a, nets),
@@ -287,7 +330,12 @@ fn calls_any(expr: &GameExpr, nets: &BTreeSet<String>) -> bool {
 
 /// One update of every network except the judge. `cache` holds live calls computed by the
 /// judge step on the same draw.
-pub fn players_step(session: &mut Session, draw: &Draw, noise_std: f64, cache: CallCache) -> Result<Report, RunError> {
+pub fn players_step(
+    session: &mut Session,
+    draw: &Draw,
+    noise_std: f64,
+    cache: CallCache,
+) -> Result<Report, RunError> {
     let game = session.program.game.clone();
     let trained = player_networks(session);
     let step = session.step;
