@@ -41,6 +41,9 @@ pub fn from_pest(source: SourceId, text: &str, err: &Error<Rule>) -> Diagnostic 
         }
     }
     let position = position.min(text.len());
+    if let Some(diag) = unchained_call(source, text, position, &expected) {
+        return diag;
+    }
     let found = token_at(text, position);
     let span = Span::new(source, position, position + found.len());
     let found_text = if found.is_empty() {
@@ -58,6 +61,39 @@ pub fn from_pest(source: SourceId, text: &str, err: &Error<Rule>) -> Diagnostic 
         diag = diag.with_help(format!("write {expected_text} here"));
     }
     diag
+}
+
+/// `x -> relu reshape(4)`: the parser read `reshape` as the start of a new binding and then
+/// wanted `=`. The real mistake is the missing `->` before the word, so report that.
+fn unchained_call(
+    source: SourceId,
+    text: &str,
+    position: usize,
+    expected: &BTreeSet<String>,
+) -> Option<Diagnostic> {
+    if !text[position..].starts_with('(') || !expected.contains("`=`") {
+        return None;
+    }
+    let before = &text[..position];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map(|(i, _)| i)?;
+    let word = &before[word_start..];
+    let span = Span::new(source, word_start, position);
+    Some(
+        Diagnostic::error(
+            codes::SYNTAX,
+            span,
+            format!("`{word}(...)` follows an expression without `->`"),
+        )
+        .with_primary_text(format!("expected `->` before `{word}`"))
+        .with_help(format!(
+            "chain it: `... -> {word}(...)`; or start a new binding with `name = {word}(...)`"
+        )),
+    )
 }
 
 /// The token starting at `pos`: a word, a number, or one punctuation character.
@@ -85,7 +121,8 @@ fn token_at(text: &str, pos: usize) -> &str {
 fn describe_token(token: &str) -> Option<String> {
     let t = token.trim();
     let is_range = t.chars().count() == 4 && t.get(1..3) == Some("..");
-    if t.is_empty() || is_range || matches!(t, "//" | "/*" | "*/" | "BUILTIN_RULE") {
+    // `_` is only the first character of a name, which the rule names already say.
+    if t.is_empty() || is_range || matches!(t, "//" | "/*" | "*/" | "_" | "BUILTIN_RULE") {
         None
     } else {
         Some(format!("`{t}`"))
