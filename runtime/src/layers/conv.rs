@@ -79,6 +79,14 @@ pub fn conv2d(
     }
     let ho = (h + 2 * padding - span_h) / stride + 1;
     let wo = (wd + 2 * padding - span_w) / stride + 1;
+    let rem_h = (h + 2 * padding - span_h) % stride;
+    let rem_w = (wd + 2 * padding - span_w) % stride;
+    if rem_h == rem_w {
+        // candle's own padded convolution is exact here (the backward bug needs different
+        // remainders) and avoids copying the input.
+        let y = x.conv2d(w, padding, stride, dilation, 1)?;
+        return add_channel_bias(&y, b, OP);
+    }
     // Exactly the rows/columns the kernel reaches, so both remainders are zero.
     let x = pad_and_crop(x, 2, padding, (ho - 1) * stride + span_h)?;
     let x = pad_and_crop(&x, 3, padding, (wo - 1) * stride + span_w)?;
@@ -137,6 +145,13 @@ pub fn conv_transpose2d(
             ))
         }
     };
+    if output_padding <= padding {
+        // candle's padded transposed convolution computes only the kept outputs.
+        let y = x.conv_transpose2d(w, padding, output_padding, stride, 1)?;
+        if y.dim(2)? == ho && y.dim(3)? == wo {
+            return add_channel_bias(&y, b, OP);
+        }
+    }
     let y = x.conv_transpose2d(w, 0, 0, stride, 1)?;
     // Cropping `padding` from the front and keeping `ho` is what padding/output_padding mean.
     let y = pad_and_crop(&y.narrow(2, padding, full_h - padding)?, 2, 0, ho)?;
