@@ -102,6 +102,7 @@ codes! {
     GAME_NOT_A_CALL = "ganc::game::not_a_call", "`real` or `fake` is not a call of the judge network";
     GAME_JUDGE_MISMATCH = "ganc::game::judge_mismatch", "`real` and `fake` call different networks or read different outputs";
     GAME_NO_PLAYERS = "ganc::game::no_players", "`fake` calls no network other than the judge";
+    GAME_UNTRAINED_PLAYERS = "ganc::game::untrained_players", "`adversarial: judge_only` is set but no term trains a player";
     GAME_CANNOT_INFER = "ganc::game::cannot_infer", "`real` and `fake` are not written and cannot be inferred";
     GAME_ADV_OUTPUT = "ganc::game::adv_output_shape", "the judge's adversarial output is not one value per sample";
     GAME_TERM_OPERANDS = "ganc::game::term_operands", "a loss function's operands have incompatible types";

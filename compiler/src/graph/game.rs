@@ -180,4 +180,7 @@ pub struct Game {
     pub instance_noise: Option<InstanceNoise>,
     /// Historical averaging weight (Salimans et al. 2016), applied to every trained network.
     pub historical_average: Option<f64>,
+    /// Whether the adversarial loss also trains the players (`adversarial: judge_only` turns
+    /// it off: AVB's encoder learns only from terms reading the judge's raw output).
+    pub adversarial_trains_players: bool,
 }

@@ -61,6 +61,12 @@ pub const GAME_KEYS: &[KeySpec] = &[
         false,
         "historical_average: 1e-3",
     ),
+    key(
+        "adversarial",
+        Subject::None,
+        false,
+        "adversarial: judge_only",
+    ),
 ];
 
 const LOSSES: &[&str] = &[
@@ -223,6 +229,10 @@ pub fn check_game(
             None
         }
     });
+    let adversarial_trains_players = s
+        .one("adversarial")
+        .and_then(|e| adversarial_scope(&e.value, &terms, players.as_deref(), diags))
+        .unwrap_or(true);
     // The same condition fed wrongly on both sides is one mistake.
     let mut seen_conds: Vec<String> = Vec::new();
     lower.diags.retain(|d| {
@@ -270,6 +280,7 @@ pub fn check_game(
             unroll,
             instance_noise,
             historical_average,
+            adversarial_trains_players,
         },
         labels_used: lower.labels_used,
     })
@@ -648,6 +659,50 @@ fn is_reduced(e: &GameExpr) -> bool {
         GameExprKind::Binary(_, a, b) => is_reduced(a) || is_reduced(b),
         GameExprKind::Neg(a) => is_reduced(a),
         _ => false,
+    }
+}
+
+/// `adversarial: both | judge_only`: whether the adversarial loss trains the players too.
+/// `judge_only` needs a term that trains a player, or the players would learn nothing.
+fn adversarial_scope(
+    expr: &Expr,
+    terms: &[Term],
+    players: Option<&[String]>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<bool> {
+    const SCOPES: &[&str] = &["both", "judge_only"];
+    let word = report(values::word(expr, "adversarial", "judge_only"), diags)?;
+    match word {
+        "both" => Some(true),
+        "judge_only" => {
+            let players = players?;
+            let trained = terms
+                .iter()
+                .any(|t| t.trains.iter().any(|n| players.contains(n)));
+            if !trained {
+                diags.push(
+                    Diagnostic::error(
+                        codes::GAME_UNTRAINED_PLAYERS,
+                        expr.span,
+                        "`adversarial: judge_only` leaves the players without a loss",
+                    )
+                    .with_primary_text(format!(
+                        "no term trains {}",
+                        players.join(" or ")
+                    ))
+                    .with_help(format!(
+                        "add a term that trains them, e.g. `term kl: mean(...) trains {}`, or remove this line",
+                        players.join(", ")
+                    )),
+                );
+                return None;
+            }
+            Some(false)
+        }
+        other => {
+            diags.push(unknown_value(expr, "adversarial scope", other, SCOPES));
+            None
+        }
     }
 }
 
