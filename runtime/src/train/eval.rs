@@ -188,6 +188,15 @@ impl<'a> Evaluator<'a> {
         args.iter().map(|a| self.eval(a)).collect()
     }
 
+    /// Runs a call expression through the call cache and returns all node values: a later
+    /// expression reading the same call (another output, a feature) reuses this forward pass.
+    pub fn call_expr(&mut self, expr: &GameExpr) -> Result<(Vec<Tensor>, bool), RunError> {
+        match &expr.kind {
+            GameExprKind::Call { network, args, .. } => self.call(network, args),
+            _ => Err(RunError::Invalid("expected a network call".into())),
+        }
+    }
+
     /// Runs `network` on evaluated arguments and returns all node values.
     pub fn call_values(
         &mut self,

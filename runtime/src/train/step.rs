@@ -46,8 +46,10 @@ fn evaluate_sides(
     let real_args = ev.eval_args(real_args_e)?;
     let fake_args = ev.eval_args(fake_args_e)?;
     let out_node = ev.session().net(judge)?.net.outputs[out].node.0;
-    let (rv, _) = ev.call_values(judge, real_args.clone())?;
-    let (fv, _) = ev.call_values(judge, fake_args.clone())?;
+    // Through the call cache: a term reading the same judge call (InfoGAN's Q heads on
+    // `D(G(z, c))`) reuses this forward pass instead of running the judge again.
+    let (rv, _) = ev.call_expr(real)?;
+    let (fv, _) = ev.call_expr(fake)?;
     Ok(Sides {
         real_args,
         fake_args,
