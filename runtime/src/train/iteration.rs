@@ -4,6 +4,7 @@ use super::eval::CallCache;
 use super::feed::Feeder;
 use super::session::Session;
 use super::step::{judge_step, player_networks, players_step, Report};
+use super::vbn;
 use crate::error::RunError;
 use std::collections::BTreeSet;
 
@@ -20,6 +21,9 @@ pub fn iteration(
     let players = player_networks(session);
     let mut report = Report::new();
     let mut last = None;
+    // Virtual batch norm: statistics of the fixed reference batch under the current
+    // parameters, recomputed after each update of a network that has the layer.
+    vbn::update(session, feeder, |_| false)?;
     for i in 0..updates {
         let draw = feeder.draw(session)?;
         let keep = if i + 1 == updates {
@@ -28,12 +32,14 @@ pub fn iteration(
             BTreeSet::new()
         };
         let (r, kept): (Report, CallCache) = judge_step(session, &draw, noise_std, keep)?;
+        vbn::update(session, feeder, |n| n == judge)?;
         report = r;
         last = Some((draw, kept));
     }
     if let Some((draw, kept)) = last {
         if !players.is_empty() {
             report.extend(players_step(session, &draw, noise_std, kept)?);
+            vbn::update(session, feeder, |n| players.contains(n))?;
         }
     }
     Ok(report)

@@ -8,3 +8,4 @@ pub mod run;
 pub mod sample;
 pub mod session;
 pub mod step;
+pub mod vbn;

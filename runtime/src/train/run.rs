@@ -221,8 +221,9 @@ pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
     })
 }
 
-/// The instance-noise standard deviation at `step` (linear annealing).
-fn instance_noise(session: &Session, step: u64) -> f64 {
+/// The instance-noise standard deviation at `step` (linear annealing from `start` at step 0
+/// to `end` at `steps`, constant after; Sønderby et al. 2017).
+pub fn instance_noise(session: &Session, step: u64) -> f64 {
     match session.program.game.instance_noise {
         Some(n) if n.steps > 0 => {
             let t = (step as f64 / n.steps as f64).min(1.0);

@@ -34,6 +34,8 @@ pub struct Session {
     pub step: u64,
     /// Historical parameter averages (Salimans et al. 2016), by variable name.
     pub hist: BTreeMap<String, Tensor>,
+    /// The fixed inputs of the virtual-batch-norm reference batch, once drawn ([`super::vbn`]).
+    pub vbn_batch: Option<super::eval::Draw>,
 }
 
 impl Session {
@@ -115,6 +117,7 @@ impl Session {
             rng,
             step: 0,
             hist: BTreeMap::new(),
+            vbn_batch: None,
         })
     }
 
@@ -126,7 +129,7 @@ impl Session {
     }
 
     /// All tensors a checkpoint holds: variables, optimizer state (`optim.<net>.`),
-    /// historical averages (`hist.`).
+    /// historical averages (`hist.`), virtual-batch-norm reference statistics (`vbn.`).
     pub fn state_tensors(&self) -> HashMap<String, Tensor> {
         let mut out = HashMap::new();
         for state in self.nets.values() {
@@ -138,6 +141,7 @@ impl Session {
         for (name, t) in &self.hist {
             out.insert(format!("hist.{name}"), t.clone());
         }
+        out.extend(super::vbn::state_tensors(self));
         out
     }
 
@@ -165,6 +169,6 @@ impl Session {
             .iter()
             .filter_map(|(k, t)| k.strip_prefix("hist.").map(|n| (n.to_string(), t.clone())))
             .collect();
-        Ok(())
+        super::vbn::load_state(self, named)
     }
 }
