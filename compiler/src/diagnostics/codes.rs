@@ -110,6 +110,7 @@ codes! {
     GAME_DOUBLE_SIGMOID = "ganc::game::double_sigmoid", "a logits loss reads a judge output that already went through a sigmoid";
     GAME_BATCHNORM_PENALTY = "ganc::game::batchnorm_in_penalty", "a gradient-penalty critic uses batch normalisation";
     GAME_CLIP_WITHOUT_WASSERSTEIN = "ganc::game::clip_without_wasserstein", "weight clipping is used with a loss other than wasserstein";
+    GAME_SMOOTH_LOSS = "ganc::game::smooth_without_target", "`smooth_real` is used with a loss that has no target for real samples";
     // ---- train
     TRAIN_LENGTH = "ganc::train::length", "`train` needs exactly one of `steps` and `epochs`";
     TRAIN_MISSING_OPTIMIZER = "ganc::train::missing_optimizer", "a network with parameters has no optimizer";

@@ -206,6 +206,9 @@ pub fn check_game(
             None
         }
     });
+    if let (Some(l), Some(e), Some(_)) = (loss, s.one("smooth_real"), smooth_real) {
+        smoothing_needs_a_target(l, e.key.span, s.one("loss").map(|e| e.value.span), diags);
+    }
     let gradient_penalty = s.one("penalty").and_then(|e| penalty(&e.value, diags));
     let clip = constraints(&s, nets, diags);
     let terms = terms(&s, nets, &mut lower);
@@ -758,4 +761,32 @@ fn instance_noise(
         return None;
     }
     Some(InstanceNoise { start, end, steps })
+}
+
+/// One-sided label smoothing replaces the real samples' target label; only the logit and
+/// least-squares losses have one, so elsewhere it would be silently ignored.
+fn smoothing_needs_a_target(
+    loss: AdvLoss,
+    span: Span,
+    loss_span: Option<Span>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if matches!(
+        loss,
+        AdvLoss::Minimax | AdvLoss::NonSaturating | AdvLoss::LeastSquares
+    ) {
+        return;
+    }
+    let mut d = Diagnostic::error(
+        codes::GAME_SMOOTH_LOSS,
+        span,
+        "`smooth_real` needs a loss with a target label for real samples",
+    )
+    .with_primary_text("one-sided label smoothing");
+    if let Some(ls) = loss_span {
+        d = d.with_label(ls, "this loss has no real-sample target to smooth");
+    }
+    diags.push(d.with_help(
+        "use `loss: non_saturating`, `minimax` or `least_squares`, or remove `smooth_real`",
+    ));
 }
