@@ -164,7 +164,10 @@ pub fn run(args: ReconArgs) -> ExitCode {
                 l.mean.len()
             );
         }
-        println!("grid:          {} (originals above reconstructions)", out.display());
+        println!(
+            "grid:          {} (originals above reconstructions)",
+            out.display()
+        );
     }
     ExitCode::SUCCESS
 }

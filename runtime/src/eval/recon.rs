@@ -178,7 +178,11 @@ pub fn encode_decode(
 
 /// Mean and covariance of `codes` `[n, d]` compared with `prior` (a product of independent
 /// normals or uniforms, so its covariance is `variance * I`).
-pub fn latent_stats(codes: &Tensor, prior: Prior, prior_name: &str) -> Result<LatentStats, RunError> {
+pub fn latent_stats(
+    codes: &Tensor,
+    prior: Prior,
+    prior_name: &str,
+) -> Result<LatentStats, RunError> {
     let (n, d) = codes.dims2()?;
     if n < 2 {
         return Err(RunError::Invalid(
