@@ -2,6 +2,7 @@ pub use ganc_compiler;
 pub mod checkpoint;
 pub mod data;
 pub mod error;
+pub mod eval;
 pub mod game;
 pub mod layers;
 pub mod model;

@@ -2,6 +2,7 @@
 
 mod check;
 mod device;
+mod eval_modes;
 mod overrides;
 mod run;
 mod sample;
@@ -66,6 +67,16 @@ enum Command {
     Run(run::RunArgs),
     /// Generate a sample grid from a run's latest (or a named) checkpoint.
     Sample(sample::SampleArgs),
+    /// Measure a trained run.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+/// Measurements of `ganc eval`.
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Modes covered and share of high-quality samples on `ring8` / `grid25` (2-D mixtures).
+    Modes(eval_modes::ModesArgs),
 }
 
 /// Entry point called by `main`.
@@ -89,5 +100,6 @@ pub fn main() -> ExitCode {
         }),
         Command::Run(args) => run::run(args),
         Command::Sample(args) => sample::run(args),
+        Command::Eval(EvalCommand::Modes(args)) => eval_modes::run(args),
     }
 }

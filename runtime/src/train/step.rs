@@ -8,6 +8,7 @@ use super::eval::{CallCache, Draw, Evaluator, Value};
 use super::session::Session;
 use crate::error::RunError;
 use crate::game::adversarial::{judge_loss, player_loss, player_loss_on_real};
+use crate::game::energy;
 use candle_core::{DType, Tensor, Var};
 use ganc_compiler::graph::{AdvLoss, GameExpr, GameExprKind, Term};
 use std::collections::{BTreeSet, HashMap};
@@ -50,12 +51,39 @@ fn evaluate_sides(
     // `D(G(z, c))`) reuses this forward pass instead of running the judge again.
     let (rv, _) = ev.call_expr(real)?;
     let (fv, _) = ev.call_expr(fake)?;
+    let real_out = judge_score(ev, judge, out, rv[out_node].clone(), &real_args)?;
+    let fake_out = judge_score(ev, judge, out, fv[out_node].clone(), &fake_args)?;
     Ok(Sides {
         real_args,
         fake_args,
-        real_out: rv[out_node].clone(),
-        fake_out: fv[out_node].clone(),
+        real_out,
+        fake_out,
     })
+}
+
+/// The judge's adversarial value from its raw output: EBGAN's energy when the output is a
+/// reconstruction of the first input, else the output itself.
+fn judge_score(
+    ev: &mut Evaluator<'_>,
+    judge: &str,
+    out: usize,
+    raw: Tensor,
+    args: &[Value],
+) -> Result<Tensor, RunError> {
+    let loss = ev.session().program.game.loss;
+    match args.first() {
+        Some(input) if energy::is_reconstruction(loss, &ev.session().net(judge)?.net, out) => {
+            Ok(energy::reconstruction_energy(&raw, &input.tensor)?)
+        }
+        _ => Ok(raw),
+    }
+}
+
+/// [`judge_score`] of a judge call expression evaluated to `raw` (its arguments are cached).
+fn score_of_call(ev: &mut Evaluator<'_>, call: &GameExpr, raw: Tensor) -> Result<Tensor, RunError> {
+    let (judge, args_e, out) = call_parts(call)?;
+    let args = ev.eval_args(args_e)?;
+    judge_score(ev, judge, out, raw, &args)
 }
 
 /// The judge's score in a readable scale: the probability for logit losses, raw otherwise.
@@ -110,8 +138,9 @@ fn gradient_penalty(
         }
     }
     let out_node = ev.session().net(judge)?.net.outputs[out].node.0;
-    let (values, _) = ev.call_values(judge, args)?;
-    let grads = values[out_node].sum_all()?.backward()?;
+    let (values, _) = ev.call_values(judge, args.clone())?;
+    let scores = judge_score(ev, judge, out, values[out_node].clone(), &args)?;
+    let grads = scores.sum_all()?.backward()?;
     let mut sq = Tensor::zeros(batch, DType::F32, &device)?;
     for var in &probes {
         let g = grads.get(var.as_tensor()).ok_or_else(|| {
@@ -265,6 +294,10 @@ fn unrolled_judge(
 ) -> Result<HashMap<String, Tensor>, RunError> {
     let game = session.program.game.clone();
     let lr = session.optims.get(&game.judge).map_or(0.0, |o| o.lr());
+    // The look-ahead judge is trained: its outputs on real data must stay on the graph, or
+    // its inner updates would see only the fake half of its loss.
+    let mut live: BTreeSet<String> = players.clone();
+    live.insert(game.judge.clone());
     let mut current: HashMap<String, Tensor> = session
         .net(&game.judge)?
         .params
@@ -283,7 +316,7 @@ fn unrolled_judge(
             probes.insert(name.clone(), probe);
         }
         let loss = {
-            let mut ev = Evaluator::new(session, draw, players, 0.0).with_overrides(&shifted);
+            let mut ev = Evaluator::new(session, draw, &live, 0.0).with_overrides(&shifted);
             let sides = evaluate_sides(&mut ev, &game.real, &game.fake)?;
             judge_loss(
                 game.loss,
@@ -352,14 +385,16 @@ pub fn players_step(
             ev = ev.with_overrides(l);
         }
         let mut loss: Option<Tensor> = None;
-        let fake = ev.eval(&game.fake)?;
-        if fake.live && game.adversarial_trains_players {
+        let mut fake = ev.eval(&game.fake)?;
+        fake.tensor = score_of_call(&mut ev, &game.fake, fake.tensor)?;
+        if fake.live {
             let l = player_loss(game.loss, &fake.tensor)?;
             report.push(("g_adv".into(), scalar(&l)?));
             loss = Some(l);
         }
-        if game.adversarial_trains_players && calls_any(&game.real, &trained) {
-            let real = ev.eval(&game.real)?;
+        if calls_any(&game.real, &trained) {
+            let mut real = ev.eval(&game.real)?;
+            real.tensor = score_of_call(&mut ev, &game.real, real.tensor)?;
             let l = player_loss_on_real(game.loss, &real.tensor)?;
             report.push(("g_adv_real".into(), scalar(&l)?));
             loss = Some(match loss {

@@ -1,0 +1,4 @@
+//! Evaluation of trained runs: measurements computed from generated samples.
+
+pub mod modes;
+pub mod recon;
