@@ -4,6 +4,9 @@
 //! variational Bayes (logistic judge, players minimising the NLL plus T's raw output), and the
 //! reconstruction evaluation of `ganc eval recon`.
 
+// The hand formulas index several arrays (inputs, codes, weights) by the same sample index.
+#![allow(clippy::needless_range_loop)]
+
 use candle_core::{DType, Device, Tensor};
 use ganc_runtime::eval::recon::{comparison_rows, evaluate, latent_stats};
 use ganc_runtime::ganc_compiler::check::program::Override;
