@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 GANC=${1:-$( [ -x target/release/ganc ] && echo target/release/ganc || echo target/debug/ganc )}
 RUNS=${2:-runs/modes}
 JOBS=${3:-2}
-SEEDS=${SEEDS:-"0 1 2"}
+SEEDS=${SEEDS:-"0 1 2"}  # SPECS (below) picks a subset of the six specs
 export RAYON_NUM_THREADS=1
 mkdir -p "$RUNS"
 
@@ -39,7 +39,7 @@ one() {
 export -f one
 export GANC RUNS
 
-specs="gan_ring8 unrolled_ring8 wgan_gp_ring8 gan_grid25 unrolled_grid25 wgan_gp_grid25"
+specs=${SPECS:-"gan_ring8 unrolled_ring8 wgan_gp_ring8 gan_grid25 unrolled_grid25 wgan_gp_grid25"}
 results="$RUNS/results.tsv"
 for spec in $specs; do for seed in $SEEDS; do echo "$spec $seed"; done; done |
   xargs -P "$JOBS" -n 2 bash -c 'one "$0" "$1"' > "$results"

@@ -416,8 +416,11 @@ fn unrolled_generator_gradient_equals_finite_differences_through_the_judge_updat
     assert_eq!(flat(&s, "D"), pd, "the look-ahead never updates the judge");
 }
 
+/// A real function of a real variable.
+type Scalar = fn(f64) -> f64;
+
 /// Nowozin et al. 2016, table 6: output activation g_f and conjugate f*, kept separate.
-fn f_gan_table(div: &str) -> (fn(f64) -> f64, fn(f64) -> f64) {
+fn f_gan_table(div: &str) -> (Scalar, Scalar) {
     match div {
         "kl" => (|v| v, |t| (t - 1.0).exp()),
         "reverse_kl" => (|v| -(-v).exp(), |t| -1.0 - (-t).ln()),
