@@ -589,3 +589,44 @@ fn virtual_batch_norm_uses_a_fixed_reference_batch_recomputed_after_each_update(
         .unwrap();
     assert_eq!((flat(m0), flat(v0)), (flat(m2), flat(v2)));
 }
+
+#[test]
+fn feature_matching_alone_trains_the_generator_with_judge_only_adversarial_loss() {
+    let mut s = session(&spec(
+        "term fm: feature_matching(D.f) trains G\n  adversarial: judge_only",
+    ));
+    set_hand_values(&s);
+    let fake = generated();
+    let want: f64 = (0..2)
+        .map(|c| {
+            let real_mean = (features(X[0])[c] + features(X[1])[c]) / 2.0;
+            let fake_mean = (features(fake[0])[c] + features(fake[1])[c]) / 2.0;
+            (real_mean - fake_mean).powi(2)
+        })
+        .sum();
+    let report = players_step(&mut s, &hand_draw(), 0.0, CallCache::new()).unwrap();
+    assert!(report.iter().all(|(k, _)| k != "g_adv"), "{report:?}");
+    close(reported(&report, "fm"), want, "feature matching");
+    close(
+        reported(&report, "g_loss"),
+        want,
+        "G's loss is the term alone",
+    );
+    // Gradient by hand: d fm / d bg_c = -2 sum_k (real_mean_k - fake_mean_k) W1[k][c], and
+    // SGD moves bg by -lr times it.
+    let diff: Vec<f64> = (0..2)
+        .map(|k| {
+            (features(X[0])[k] + features(X[1])[k]) / 2.0
+                - (features(fake[0])[k] + features(fake[1])[k]) / 2.0
+        })
+        .collect();
+    let bg = get(&s, &names(&s, "G")[1]);
+    for c in 0..2 {
+        let grad = -2.0 * (diff[0] * W1[0][c] + diff[1] * W1[1][c]);
+        close(
+            bg[c],
+            BG[c] - 0.1 * grad,
+            &format!("bg[{c}] after one SGD step"),
+        );
+    }
+}
