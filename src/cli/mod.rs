@@ -3,6 +3,7 @@
 mod check;
 mod device;
 mod eval_modes;
+mod eval_recon;
 mod overrides;
 mod run;
 mod sample;
@@ -77,6 +78,8 @@ enum Command {
 enum EvalCommand {
     /// Modes covered and share of high-quality samples on `ring8` / `grid25` (2-D mixtures).
     Modes(eval_modes::ModesArgs),
+    /// Reconstruction error of G(E(x)) on held-out images; codes against the latent prior.
+    Recon(eval_recon::ReconArgs),
 }
 
 /// Entry point called by `main`.
@@ -101,5 +104,6 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Eval(EvalCommand::Modes(args)) => eval_modes::run(args),
+        Command::Eval(EvalCommand::Recon(args)) => eval_recon::run(args),
     }
 }
