@@ -7,6 +7,7 @@ use ganc_compiler::diagnostics::{render_all, RenderOptions};
 use ganc_runtime::checkpoint;
 use ganc_runtime::rundir::RunDir;
 use ganc_runtime::train::sample::{self, SampleRequest};
+use ganc_runtime::train::sample_inputs::Sweep;
 use ganc_runtime::train::session::Session;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,11 @@ pub struct SampleArgs {
     /// Fix a class input of the generator, e.g. `--cond y=3` (repeatable).
     #[arg(long = "cond", value_name = "NAME=CLASS")]
     pub fixed: Vec<String>,
+    /// Vary one continuous code linearly across the columns, e.g. `--sweep u[0]` (over the
+    /// prior's range: uniform `[lo, hi]`, normal mean +- 2 std) or `--sweep u[0]=-2:2`. Every other
+    /// tensor input is drawn once for the whole grid; class inputs not fixed give one row per class.
+    #[arg(long, value_name = "NAME[INDEX][=LO:HI]")]
+    pub sweep: Option<String>,
     /// Images per row (default: the square root of the count).
     #[arg(long)]
     pub cols: Option<usize>,
@@ -57,6 +63,11 @@ pub fn run(args: SampleArgs) -> ExitCode {
             _ => return fail(format!("error[ganc::cli::bad_cond]: `--cond {f}` is not NAME=CLASS\n  help: e.g. `--cond y=3`")),
         }
     }
+    let sweep = match args.sweep.as_deref().map(str::parse::<Sweep>) {
+        None => None,
+        Some(Ok(sweep)) => Some(sweep),
+        Some(Err(e)) => return fail(format!("error[ganc::cli::bad_sweep]: `--sweep`: {e}")),
+    };
     if args.count == 0 {
         return fail("error[ganc::cli::bad_count]: `-n 0` asks for no samples\n  help: use a positive count such as `-n 64`".into());
     }
@@ -111,7 +122,7 @@ pub fn run(args: SampleArgs) -> ExitCode {
             fixed,
             cols,
         };
-        let samples = sample::generate(&mut session, &request, None)?;
+        let samples = sample::generate_with(&mut session, &request, sweep.as_ref(), None)?;
         let out = args.out.clone().unwrap_or_else(|| {
             dir.samples_dir()
                 .join(format!("sample-seed{}.png", args.seed))

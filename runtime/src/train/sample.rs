@@ -1,13 +1,13 @@
 //! Generating samples from the generator: fixed latents, chosen conditions, PNG output.
 
+use super::sample_inputs::{self, Sweep};
 use super::session::Session;
 use crate::data::Dataset;
 use crate::error::RunError;
 use crate::model::{forward, ForwardMode};
 use crate::plot::{self, GridOptions, ScatterOptions};
-use crate::rng::RunRng;
-use candle_core::{DType, Tensor};
-use ganc_compiler::graph::{NetRole, Prior, ValueType};
+use candle_core::Tensor;
+use ganc_compiler::graph::NetRole;
 use std::path::Path;
 
 /// What to generate.
@@ -41,67 +41,20 @@ pub fn generate(
     req: &SampleRequest,
     data: Option<&Dataset>,
 ) -> Result<Tensor, RunError> {
+    generate_with(session, req, None, data)
+}
+
+/// [`generate`], optionally sweeping one continuous code across the columns
+/// ([`sample_inputs::sampler_inputs`] says how the inputs are drawn).
+pub fn generate_with(
+    session: &mut Session,
+    req: &SampleRequest,
+    sweep: Option<&Sweep>,
+    data: Option<&Dataset>,
+) -> Result<Tensor, RunError> {
     let name = sampler_name(session)?;
     let net = session.net(&name)?.net.clone();
-    for (key, _) in &req.fixed {
-        if !net.inputs.iter().any(|p| &p.name == key) {
-            let names: Vec<&str> = net.inputs.iter().map(|p| p.name.as_str()).collect();
-            return Err(RunError::Invalid(format!(
-                "`{name}` has no input `{key}`; its inputs are {}",
-                names.join(", ")
-            )));
-        }
-    }
-    let mut rng = RunRng::from_seed(req.seed);
-    let device = session.device.clone();
-    let n = req.count;
-    let rows_per_class = req.cols.max(1);
-    let mut inputs = Vec::new();
-    for port in &net.inputs {
-        let latent = session.program.latents.iter().find(|l| l.name == port.name);
-        let t = match &port.ty {
-            ValueType::Class(classes) => {
-                let fixed = req
-                    .fixed
-                    .iter()
-                    .find(|(k, _)| *k == port.name)
-                    .map(|(_, v)| *v);
-                if let Some(v) = fixed {
-                    if v as usize >= *classes {
-                        return Err(RunError::Invalid(format!(
-                            "`{}` has {classes} classes (0 to {}), got {v}",
-                            port.name,
-                            classes - 1
-                        )));
-                    }
-                }
-                let labels: Vec<u32> = (0..n)
-                    .map(|i| fixed.unwrap_or(((i / rows_per_class) % classes) as u32))
-                    .collect();
-                Tensor::from_vec(labels, n, &device)?
-            }
-            ValueType::Tensor(shape) => match latent.map(|l| l.prior) {
-                Some(Prior::Uniform { lo, hi }) => {
-                    rng.uniform(&shape.with_batch(n), lo, hi, DType::F32, &device)?
-                }
-                Some(Prior::Normal { mean, std }) => {
-                    rng.normal(&shape.with_batch(n), mean, std, DType::F32, &device)?
-                }
-                Some(Prior::Categorical) => {
-                    rng.one_hot(n, shape.0.last().copied().unwrap_or(1), DType::F32, &device)?
-                }
-                None => match data {
-                    // A generator fed with real data (image-to-image): the first samples.
-                    Some(d) if d.sample_shape() == shape.0.as_slice() => {
-                        let idx: Vec<usize> = (0..n).map(|i| i % d.len()).collect();
-                        d.batch(&idx, &device)?.samples
-                    }
-                    _ => rng.normal(&shape.with_batch(n), 0.0, 1.0, DType::F32, &device)?,
-                },
-            },
-        };
-        inputs.push(t);
-    }
+    let inputs = sample_inputs::sampler_inputs(session, &net, req, sweep, data)?;
     let Session {
         nets, rng: run_rng, ..
     } = session;
