@@ -402,6 +402,24 @@ fn tt(i: usize, c: f64) -> f64 {
 }
 
 #[test]
+fn avb_adversarial_scope_is_parsed_and_checked() {
+    assert!(!compile(AVB).game.adversarial_trains_players);
+    let explicit = AVB.replace("judge_only", "both");
+    assert!(compile(&explicit).game.adversarial_trains_players);
+    let typo = AVB.replace("judge_only", "judge_onyl");
+    let c = compile_source(Path::new("typo.gan"), &typo, &Vec::<Override>::new());
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.name).collect();
+    assert!(codes.contains(&"ganc::settings::unknown_value"), "{codes:?}");
+    let help = c
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.help.clone())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(help.contains("judge_only"), "{help}");
+}
+
+#[test]
 fn avb_judge_is_logistic_regression_of_posterior_against_prior_codes() {
     let (mut s, d) = avb();
     let e0 = params(&s, "E");
