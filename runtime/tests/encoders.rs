@@ -409,7 +409,10 @@ fn avb_adversarial_scope_is_parsed_and_checked() {
     let typo = AVB.replace("judge_only", "judge_onyl");
     let c = compile_source(Path::new("typo.gan"), &typo, &Vec::<Override>::new());
     let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.name).collect();
-    assert!(codes.contains(&"ganc::settings::unknown_value"), "{codes:?}");
+    assert!(
+        codes.contains(&"ganc::settings::unknown_value"),
+        "{codes:?}"
+    );
     let help = c
         .diagnostics
         .iter()
