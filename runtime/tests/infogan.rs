@@ -83,6 +83,9 @@ fn params(s: &Session, net: &str) -> HashMap<String, Vec<f64>> {
         .collect()
 }
 
+/// Variables by name, as f64.
+type Params = HashMap<String, Vec<f64>>;
+
 /// The one variable of `p` whose name ends with `suffix`.
 fn get<'a>(p: &'a HashMap<String, Vec<f64>>, suffix: &str) -> &'a Vec<f64> {
     let hits: Vec<_> = p.iter().filter(|(n, _)| n.ends_with(suffix)).collect();
@@ -160,11 +163,7 @@ fn g_adv(g: &HashMap<String, Vec<f64>>, d: &HashMap<String, Vec<f64>>) -> f64 {
 }
 
 /// Central finite differences of `f` with respect to every value of variable `name` in `p`.
-fn fd_grad(
-    p: &HashMap<String, Vec<f64>>,
-    name: &str,
-    f: &dyn Fn(&HashMap<String, Vec<f64>>) -> f64,
-) -> Vec<f64> {
+fn fd_grad(p: &HashMap<String, Vec<f64>>, name: &str, f: &dyn Fn(&Params) -> f64) -> Vec<f64> {
     let h = 1e-6;
     (0..p[name].len())
         .map(|i| {
@@ -281,13 +280,13 @@ fn judge_step_runs_the_judge_once_per_side_for_the_term_too() {
         .find(|(n, _)| n.ends_with("running_mean"))
         .map(|(_, v)| v.as_tensor().to_vec1::<f32>().unwrap())
         .expect("running mean");
-    for j in 0..2 {
+    assert_eq!(running.len(), 2);
+    for (j, run) in running.iter().enumerate() {
         // Real call, then fake call; a third call for the term would move it again.
         let expected = 0.5 * (0.5 * mean(&real, j)) + 0.5 * mean(&fake, j);
         assert!(
-            (f64::from(running[j]) - expected).abs() < 1e-5,
-            "running mean[{j}] {} != {expected}",
-            running[j]
+            (f64::from(*run) - expected).abs() < 1e-5,
+            "running mean[{j}] {run} != {expected}"
         );
     }
 }
