@@ -159,6 +159,7 @@ fn terms_for(
     ev: &mut Evaluator<'_>,
     terms: &[Term],
     nets: &BTreeSet<String>,
+    judge: &str,
     report: &mut Report,
 ) -> Result<Option<Tensor>, RunError> {
     let mut total: Option<Tensor> = None;
@@ -167,7 +168,15 @@ fn terms_for(
         .filter(|t| t.trains.iter().any(|n| nets.contains(n)))
     {
         let v = ev.eval(&term.expr)?.tensor;
-        report.push((term.name.clone(), scalar(&v)?));
+        // A term that trains both sides is evaluated in both steps; the players' value gets a
+        // `g_` prefix so that metrics.jsonl keeps both.
+        let trains_judge = term.trains.iter().any(|n| *n == judge);
+        let name = if trains_judge && !nets.contains(judge) {
+            format!("g_{}", term.name)
+        } else {
+            term.name.clone()
+        };
+        report.push((name, scalar(&v)?));
         total = Some(match total {
             Some(acc) => (acc + v)?,
             None => v,
@@ -255,7 +264,7 @@ pub fn judge_step(
             report.push(("grad_norm".into(), norm));
             loss = (loss + (pen * gp.weight)?)?;
         }
-        if let Some(t) = terms_for(&mut ev, &game.terms, &trained, &mut report)? {
+        if let Some(t) = terms_for(&mut ev, &game.terms, &trained, &game.judge, &mut report)? {
             loss = (loss + t)?;
         }
         (loss, ev.into_kept())
@@ -387,12 +396,12 @@ pub fn players_step(
         let mut loss: Option<Tensor> = None;
         let mut fake = ev.eval(&game.fake)?;
         fake.tensor = score_of_call(&mut ev, &game.fake, fake.tensor)?;
-        if fake.live {
+        if fake.live && game.adversarial_trains_players {
             let l = player_loss(game.loss, &fake.tensor)?;
             report.push(("g_adv".into(), scalar(&l)?));
             loss = Some(l);
         }
-        if calls_any(&game.real, &trained) {
+        if game.adversarial_trains_players && calls_any(&game.real, &trained) {
             let mut real = ev.eval(&game.real)?;
             real.tensor = score_of_call(&mut ev, &game.real, real.tensor)?;
             let l = player_loss_on_real(game.loss, &real.tensor)?;
@@ -402,7 +411,7 @@ pub fn players_step(
                 None => l,
             });
         }
-        if let Some(t) = terms_for(&mut ev, &game.terms, &trained, &mut report)? {
+        if let Some(t) = terms_for(&mut ev, &game.terms, &trained, &game.judge, &mut report)? {
             loss = Some(match loss {
                 Some(acc) => (acc + t)?,
                 None => t,
