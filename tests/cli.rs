@@ -176,3 +176,43 @@ fn cuda_device_without_the_feature_is_refused() {
         "{stderr}"
     );
 }
+
+/// Every `error[ganc::...]` the binary can print, and every run-time error code, is registered
+/// in the code registry (and so documented: `compiler/tests/codes.rs`).
+#[test]
+fn every_code_the_binary_prints_is_registered() {
+    use ganc_compiler::diagnostics::codes::ALL;
+    let registered: std::collections::HashSet<&str> = ALL.iter().map(|c| c.name).collect();
+    let mut found = Vec::new();
+    for dir in ["src/cli", "runtime/src"] {
+        let mut stack = vec![root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (i, _) in text.match_indices("\"ganc::") {
+                        let rest = &text[i + 1..];
+                        let end = rest
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '_'))
+                            .unwrap();
+                        found.push((path.clone(), rest[..end].to_string()));
+                    }
+                    for (i, _) in text.match_indices("error[ganc::") {
+                        let rest = &text[i + 6..];
+                        let end = rest.find(']').unwrap();
+                        found.push((path.clone(), rest[..end].to_string()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.len() > 10);
+    let missing: Vec<_> = found
+        .iter()
+        .filter(|(_, c)| !registered.contains(c.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "unregistered codes: {missing:?}");
+}

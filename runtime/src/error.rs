@@ -50,3 +50,45 @@ pub enum RunError {
     #[error("{0}")]
     Device(String),
 }
+
+impl RunError {
+    /// The error's code, documented in `docs/errors.md` like the compiler's.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RunError::Data(_) => "ganc::data::invalid",
+            RunError::Candle(_) => "ganc::run::internal",
+            RunError::Checkpoint(_) | RunError::Rng(_) | RunError::Optim(_) => {
+                "ganc::run::checkpoint"
+            }
+            RunError::RunDir(_) => "ganc::run::run_dir",
+            RunError::Plot(_) => "ganc::run::plot",
+            RunError::NonFinite { .. } => "ganc::run::non_finite",
+            RunError::Resume(_) => "ganc::run::resume",
+            RunError::Invalid(_) => "ganc::run::invalid_request",
+            RunError::Device(_) => "ganc::cli::no_cuda",
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            RunError::Data(_) => {
+                "check the file named above, the data directory (--data-dir, $GANC_DATA_DIR, ./data) and the `data` declaration's shape"
+            }
+            RunError::Candle(_) => {
+                "this is a bug in ganc: the compiler should have refused the spec; please report it with the spec"
+            }
+            RunError::Checkpoint(_) | RunError::Rng(_) | RunError::Optim(_) => {
+                "check that the disk has space and the run directory is writable; earlier checkpoints are intact"
+            }
+            RunError::RunDir(_) => "check that the runs directory (--runs) is writable and has space",
+            RunError::Plot(_) => "check that the samples directory is writable and has space",
+            RunError::NonFinite { .. } => {
+                "lower the learning rates, add a gradient penalty or label smoothing, then resume from the kept checkpoint with a new run"
+            }
+            RunError::Resume(_) => "resume with the spec and overrides the run was started with, or start a new run",
+            RunError::Invalid(_) => "see the message for the accepted values",
+            RunError::Device(_) => "use --device cpu, or build with --features cuda",
+        }
+    }
+}

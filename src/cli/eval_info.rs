@@ -134,6 +134,6 @@ pub fn run(args: InfoArgs) -> ExitCode {
             reports.iter().for_each(|r| print(r, args.json));
             ExitCode::SUCCESS
         }
-        Err(e) => fail(format!("error[ganc::eval]: {e}")),
+        Err(e) => fail(format!("error[{}]: {e}\n  help: {}", e.code(), e.help())),
     }
 }

@@ -136,7 +136,7 @@ pub fn run(args: ModesArgs) -> ExitCode {
     })();
     let (report, out) = match measured {
         Ok(r) => r,
-        Err(e) => return fail(format!("error[ganc::eval]: {e}")),
+        Err(e) => return fail(format!("error[{}]: {e}\n  help: {}", e.code(), e.help())),
     };
     if args.json {
         println!(

@@ -89,7 +89,7 @@ pub fn run(args: ReconArgs) -> ExitCode {
         Err(msg) => return fail(msg),
     };
     let Some(input) = program.data.first().cloned() else {
-        return fail("error[ganc::eval]: the spec has no `data` input to reconstruct".into());
+        return fail("error[ganc::eval::no_data]: the spec has no `data` input to reconstruct\n  help: reconstruction needs a `data` declaration with a test split".into());
     };
     let ckpt = match &args.checkpoint {
         Some(name) => dir.checkpoints_dir().join(name),
@@ -125,7 +125,7 @@ pub fn run(args: ReconArgs) -> ExitCode {
     })();
     let (report, out) = match measured {
         Ok(r) => r,
-        Err(e) => return fail(format!("error[ganc::eval]: {e}")),
+        Err(e) => return fail(format!("error[{}]: {e}\n  help: {}", e.code(), e.help())),
     };
     if args.json {
         let latent = report.latent.as_ref().map(|l| {

@@ -79,10 +79,10 @@ enum Command {
 enum EvalCommand {
     /// Modes covered and share of high-quality samples on `ring8` / `grid25` (2-D mixtures).
     Modes(eval_modes::ModesArgs),
-    /// InfoGAN: how often Q recovers the categorical code from generated samples.
-    Info(eval_info::InfoArgs),
     /// Reconstruction error of G(E(x)) on held-out images; codes against the latent prior.
     Recon(eval_recon::ReconArgs),
+    /// InfoGAN: how often Q recovers the categorical code from generated samples.
+    Info(eval_info::InfoArgs),
 }
 
 /// Entry point called by `main`.
@@ -107,7 +107,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Eval(EvalCommand::Modes(args)) => eval_modes::run(args),
-        Command::Eval(EvalCommand::Info(args)) => eval_info::run(args),
         Command::Eval(EvalCommand::Recon(args)) => eval_recon::run(args),
+        Command::Eval(EvalCommand::Info(args)) => eval_info::run(args),
     }
 }

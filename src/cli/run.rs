@@ -118,7 +118,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error[ganc::run]: {e}");
+            eprintln!("error[{}]: {e}\n  help: {}", e.code(), e.help());
             ExitCode::FAILURE
         }
     }

@@ -66,7 +66,7 @@ pub fn run(args: SampleArgs) -> ExitCode {
     let sweep = match args.sweep.as_deref().map(str::parse::<Sweep>) {
         None => None,
         Some(Ok(sweep)) => Some(sweep),
-        Some(Err(e)) => return fail(format!("error[ganc::cli::bad_sweep]: `--sweep`: {e}")),
+        Some(Err(e)) => return fail(format!("error[ganc::cli::bad_sweep]: `--sweep`: {e}\n  help: e.g. `--sweep 'u[0]'` or `--sweep 'u[1]=-2:2'`")),
     };
     if args.count == 0 {
         return fail("error[ganc::cli::bad_count]: `-n 0` asks for no samples\n  help: use a positive count such as `-n 64`".into());
@@ -140,6 +140,6 @@ pub fn run(args: SampleArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => fail(format!("error[ganc::sample]: {e}")),
+        Err(e) => fail(format!("error[{}]: {e}\n  help: {}", e.code(), e.help())),
     }
 }

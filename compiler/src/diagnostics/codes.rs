@@ -119,4 +119,24 @@ codes! {
     // ---- overrides
     OVERRIDE_KEY = "ganc::override::unknown_key", "a `--set` key does not name a setting";
     OVERRIDE_VALUE = "ganc::override::bad_value", "a `--set` value is not a valid expression";
+    // ---- command line (reported by the `ganc` binary, not the compiler)
+    CLI_BAD_OVERRIDE = "ganc::cli::bad_override", "a --set argument is not KEY=VALUE";
+    CLI_BAD_DEVICE = "ganc::cli::bad_device", "--device names no known device";
+    CLI_NO_CUDA = "ganc::cli::no_cuda", "a CUDA device was requested but is not available";
+    CLI_BAD_COND = "ganc::cli::bad_cond", "a --cond argument is not NAME=CLASS";
+    CLI_BAD_COUNT = "ganc::cli::bad_count", "a sample count is zero";
+    CLI_BAD_SWEEP = "ganc::cli::bad_sweep", "a --sweep argument is malformed";
+    SAMPLE_RUN_DIR = "ganc::sample::run_dir", "the path is not a run directory";
+    SAMPLE_NO_CHECKPOINT = "ganc::sample::no_checkpoint", "the run directory holds no checkpoint";
+    EVAL_NOT_SYNTHETIC = "ganc::eval::not_synthetic", "mode coverage asked of a run not on ring8/grid25";
+    EVAL_NO_DATA = "ganc::eval::no_data", "reconstruction asked of a spec without data";
+    // ---- run time (training, sampling, evaluation)
+    DATA_INVALID = "ganc::data::invalid", "a data file is missing, corrupt or does not match its declaration";
+    RUN_INTERNAL = "ganc::run::internal", "a tensor operation failed at run time (a ganc bug)";
+    RUN_CHECKPOINT = "ganc::run::checkpoint", "a checkpoint could not be written or read";
+    RUN_RUN_DIR = "ganc::run::run_dir", "the run directory could not be written";
+    RUN_PLOT = "ganc::run::plot", "a sample image could not be written";
+    RUN_NON_FINITE = "ganc::run::non_finite", "a loss became NaN or infinite";
+    RUN_RESUME = "ganc::run::resume", "a run cannot be resumed with this spec or overrides";
+    RUN_INVALID_REQUEST = "ganc::run::invalid_request", "a sampling or evaluation request does not fit the spec";
 }
