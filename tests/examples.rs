@@ -4,10 +4,10 @@
 //! with the same layout whose files are the small committed fixtures, so each example runs
 //! unchanged: only the schedule is overridden (`--set`) to keep the suite fast.
 
+use candle_core::Device;
 use ganc_compiler::check::program::Override;
 use ganc_compiler::compile::compile_file;
 use ganc_runtime::train::run::{run, RunOptions};
-use candle_core::Device;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -21,8 +21,14 @@ fn layout() -> Vec<(&'static str, &'static str)> {
     let mut v = Vec::new();
     for dir in ["mnist", "fashion-mnist"] {
         for split in ["train", "t10k"] {
-            v.push((leak(format!("{dir}/{split}-images-idx3-ubyte.gz")), fashion_images));
-            v.push((leak(format!("{dir}/{split}-labels-idx1-ubyte.gz")), fashion_labels));
+            v.push((
+                leak(format!("{dir}/{split}-images-idx3-ubyte.gz")),
+                fashion_images,
+            ));
+            v.push((
+                leak(format!("{dir}/{split}-labels-idx1-ubyte.gz")),
+                fashion_labels,
+            ));
         }
     }
     for (wanted, fixture) in extra_layout() {
@@ -36,9 +42,18 @@ fn extra_layout() -> Vec<(&'static str, &'static str)> {
     let mut v = Vec::new();
     let fixtures = root().join("tests/fixtures");
     for (wanted, fixture) in [
-        ("emoji-noto/derived/noto-emoji-32-rgb-idx4-ubyte.gz", "emoji-32-rgb-64-idx4-ubyte.gz"),
-        ("emoji-noto/derived/noto-emoji-64-rgba-idx4-ubyte.gz", "emoji-64-rgba-64-idx4-ubyte.gz"),
-        ("emoji-noto/derived/noto-emoji-labels-idx1-ubyte.gz", "emoji-labels-64-idx1-ubyte.gz"),
+        (
+            "emoji-noto/derived/noto-emoji-32-rgb-idx4-ubyte.gz",
+            "emoji-32-rgb-64-idx4-ubyte.gz",
+        ),
+        (
+            "emoji-noto/derived/noto-emoji-64-rgba-idx4-ubyte.gz",
+            "emoji-64-rgba-64-idx4-ubyte.gz",
+        ),
+        (
+            "emoji-noto/derived/noto-emoji-labels-idx1-ubyte.gz",
+            "emoji-labels-64-idx1-ubyte.gz",
+        ),
     ] {
         if fixtures.join(fixture).is_file() {
             v.push((wanted, fixture));
@@ -78,18 +93,28 @@ fn every_example_trains_a_few_iterations_on_fixtures() {
         ("train.checkpoint_every", "0"),
     ]
     .iter()
-    .map(|(k, v)| Override { key: k.to_string(), value: v.to_string() })
+    .map(|(k, v)| Override {
+        key: k.to_string(),
+        value: v.to_string(),
+    })
     .collect();
     let mut failures = Vec::new();
     for example in &examples {
         let compilation = compile_file(example, &overrides);
         let Some(program) = compilation.program else {
-            failures.push(format!("{}: does not compile: {:?}", example.display(), compilation.diagnostics));
+            failures.push(format!(
+                "{}: does not compile: {:?}",
+                example.display(),
+                compilation.diagnostics
+            ));
             continue;
         };
         let opts = RunOptions {
             spec_text: std::fs::read_to_string(example).unwrap(),
-            overrides: overrides.iter().map(|o| (o.key.clone(), o.value.clone())).collect(),
+            overrides: overrides
+                .iter()
+                .map(|o| (o.key.clone(), o.value.clone()))
+                .collect(),
             device: Device::Cpu,
             data_dir: data.clone(),
             runs_root: tmp.path().join("runs"),
@@ -103,7 +128,11 @@ fn every_example_trains_a_few_iterations_on_fixtures() {
                 }
                 let finite = summary.last.iter().all(|(_, v)| v.is_finite());
                 if !finite {
-                    failures.push(format!("{}: non-finite metrics {:?}", example.display(), summary.last));
+                    failures.push(format!(
+                        "{}: non-finite metrics {:?}",
+                        example.display(),
+                        summary.last
+                    ));
                 }
             }
             Err(e) => failures.push(format!("{}: {e}", example.display())),
