@@ -119,6 +119,7 @@ codes! {
     // ---- overrides
     OVERRIDE_KEY = "ganc::override::unknown_key", "a `--set` key does not name a setting";
     OVERRIDE_VALUE = "ganc::override::bad_value", "a `--set` value is not a valid expression";
+    UNSUPPORTED_CONV = "ganc::shape::unsupported_conv", "a convolution setting the runtime cannot run";
     // ---- command line (reported by the `ganc` binary, not the compiler)
     CLI_BAD_OVERRIDE = "ganc::cli::bad_override", "a --set argument is not KEY=VALUE";
     CLI_BAD_DEVICE = "ganc::cli::bad_device", "--device names no known device";

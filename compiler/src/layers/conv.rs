@@ -66,6 +66,52 @@ fn per_axis(
     Ok(v)
 }
 
+/// The runtime's convolutions take one stride, padding and output padding for all spatial axes
+/// (kernels may be rectangular) and support dilation only in 2-D forward convolutions; refuse
+/// the rest here rather than fail, or silently differ, at run time.
+fn refuse_unsupported(
+    a: &args::Args,
+    layer: &str,
+    axes: usize,
+    stride: &[usize],
+    padding: &[usize],
+    dilation: &[usize],
+    output_padding: &[usize],
+) -> Result<(), Failure> {
+    for (name, short, values) in [
+        ("stride", "s", stride),
+        ("padding", "p", padding),
+        ("dilation", "d", dilation),
+        ("output_padding", "op", output_padding),
+    ] {
+        if values.iter().any(|v| *v != values[0]) {
+            return Err(Diagnostic::error(
+                codes::UNSUPPORTED_CONV,
+                a.span_of(name),
+                format!("`{layer}` with a different `{name}` per axis is not supported"),
+            )
+            .with_primary_text(format!("{values:?}"))
+            .with_help(format!(
+                "use one value for all axes (e.g. `{short}: {}`), or pad explicitly with `zeropad`",
+                values[0]
+            ))
+            .into());
+        }
+    }
+    let dilated = dilation.iter().any(|d| *d != 1);
+    if dilated && (axes == 3 || layer.starts_with("de")) {
+        return Err(Diagnostic::error(
+            codes::UNSUPPORTED_CONV,
+            a.span_of("dilation"),
+            format!("`{layer}` does not support dilation"),
+        )
+        .with_primary_text(format!("dilation {}", dilation[0]))
+        .with_help("dilation is supported by 2-D `conv` only; remove `d:` here")
+        .into());
+    }
+    Ok(())
+}
+
 /// Builds a (transposed) 2-D or 3-D convolution; `spectral` marks the weight as normalised.
 pub fn conv(cx: &Ctx, spectral: bool) -> Result<Built, Failure> {
     let transposed = cx.name.starts_with("de");
@@ -102,6 +148,15 @@ pub fn conv(cx: &Ctx, spectral: bool) -> Result<Built, Failure> {
     } else {
         vec![0; axes]
     };
+    refuse_unsupported(
+        &a,
+        cx.name,
+        axes,
+        &stride,
+        &padding,
+        &dilation,
+        &output_padding,
+    )?;
     let in_channels = input[0];
     let mut dims = vec![out_channels];
     let mut warnings = Vec::new();
