@@ -2,17 +2,12 @@
 //! categorical code they were generated with.
 
 use super::device;
-use ganc_compiler::check::program::Override;
-use ganc_compiler::compile::compile_source;
-use ganc_compiler::diagnostics::{render_all, RenderOptions};
-use ganc_compiler::graph::Program;
-use ganc_runtime::checkpoint;
 use ganc_runtime::error::RunError;
-use ganc_runtime::rundir::RunDir;
 use ganc_runtime::train::code_recovery::{code_recovery, CodeRecovery};
-use ganc_runtime::train::session::Session;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use super::saved_run::{checkpoint_of, fail, open, program_of, restore};
 
 /// Arguments of `ganc eval info`.
 #[derive(clap::Args)]
@@ -35,35 +30,6 @@ pub struct InfoArgs {
     /// Print one JSON object per code instead of the table.
     #[arg(long)]
     pub json: bool,
-}
-
-fn fail(msg: String) -> ExitCode {
-    eprintln!("{msg}");
-    ExitCode::FAILURE
-}
-
-/// The run's spec compiled with the overrides it was trained with.
-fn program_of(dir: &RunDir) -> Result<Program, String> {
-    let text = dir
-        .read_spec()
-        .map_err(|e| format!("error[ganc::sample::run_dir]: {e}"))?;
-    let overrides: Vec<Override> = dir
-        .read_settings()
-        .ok()
-        .and_then(|s| s.get("overrides").cloned())
-        .and_then(|v| serde_json::from_value::<Vec<(String, String)>>(v).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(key, value)| Override { key, value })
-        .collect();
-    let compilation = compile_source(&dir.spec_path(), &text, &overrides);
-    compilation.program.ok_or_else(|| {
-        render_all(
-            &compilation.diagnostics,
-            &compilation.sources,
-            RenderOptions::default(),
-        )
-    })
 }
 
 fn print(r: &CodeRecovery, json: bool) {
@@ -103,9 +69,9 @@ fn print(r: &CodeRecovery, json: bool) {
 
 /// Prints the code recovery of every categorical code; exit status 1 on error.
 pub fn run(args: InfoArgs) -> ExitCode {
-    let dir = match RunDir::open(&args.run_dir) {
+    let dir = match open(&args.run_dir) {
         Ok(d) => d,
-        Err(e) => return fail(format!("error[ganc::sample::run_dir]: {e}\n  help: pass a directory written by `ganc run`, e.g. runs/<model>/<timestamp>")),
+        Err(msg) => return fail(msg),
     };
     if args.count == 0 || args.batch == 0 {
         return fail("error[ganc::cli::bad_count]: `-n` and `--batch` must be positive\n  help: e.g. `-n 10000 --batch 500`".into());
@@ -114,19 +80,13 @@ pub fn run(args: InfoArgs) -> ExitCode {
         Ok(p) => p,
         Err(msg) => return fail(msg),
     };
-    let ckpt = match &args.checkpoint {
-        Some(name) => dir.checkpoints_dir().join(name),
-        None => match checkpoint::latest_checkpoint(&dir.checkpoints_dir()) {
-            Ok(Some((_, p))) => p,
-            Ok(None) => return fail(format!("error[ganc::sample::no_checkpoint]: {} holds no checkpoint\n  help: train first with `ganc run`", dir.checkpoints_dir().display())),
-            Err(e) => return fail(format!("error[ganc::sample::no_checkpoint]: {e}")),
-        },
+    let ckpt = match checkpoint_of(&dir, args.checkpoint.as_deref()) {
+        Ok(p) => p,
+        Err(msg) => return fail(msg),
     };
     let measured = (|| -> Result<Vec<CodeRecovery>, RunError> {
         let device = device::open("cpu").map_err(RunError::Invalid)?;
-        let mut session = Session::new(program, device.clone())?;
-        let (named, _) = checkpoint::load(&ckpt, &device)?;
-        session.load_state(&named)?;
+        let mut session = restore(program, &device, &ckpt)?;
         code_recovery(&mut session, args.count, args.batch, args.seed)
     })();
     match measured {

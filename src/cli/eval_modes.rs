@@ -1,20 +1,15 @@
 //! `ganc eval modes`: mode coverage of a run trained on `ring8` or `grid25`.
 
 use super::device;
-use ganc_compiler::check::program::Override;
-use ganc_compiler::compile::compile_source;
-use ganc_compiler::diagnostics::{render_all, RenderOptions};
-use ganc_compiler::graph::Program;
-use ganc_runtime::checkpoint;
 use ganc_runtime::data::Synthetic;
 use ganc_runtime::error::RunError;
 use ganc_runtime::eval::modes::{centres_of, coverage, default_min_count, ModeReport};
 use ganc_runtime::plot::{self, ScatterOptions};
-use ganc_runtime::rundir::RunDir;
 use ganc_runtime::train::sample::{self, SampleRequest};
-use ganc_runtime::train::session::Session;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use super::saved_run::{checkpoint_of, fail, open, program_of, restore};
 
 /// Arguments of `ganc eval modes`.
 #[derive(clap::Args)]
@@ -41,40 +36,11 @@ pub struct ModesArgs {
     pub json: bool,
 }
 
-fn fail(msg: String) -> ExitCode {
-    eprintln!("{msg}");
-    ExitCode::FAILURE
-}
-
-/// The run's spec compiled with the overrides it was trained with.
-fn program_of(dir: &RunDir) -> Result<Program, String> {
-    let text = dir
-        .read_spec()
-        .map_err(|e| format!("error[ganc::sample::run_dir]: {e}"))?;
-    let overrides: Vec<Override> = dir
-        .read_settings()
-        .ok()
-        .and_then(|s| s.get("overrides").cloned())
-        .and_then(|v| serde_json::from_value::<Vec<(String, String)>>(v).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(key, value)| Override { key, value })
-        .collect();
-    let compilation = compile_source(&dir.spec_path(), &text, &overrides);
-    compilation.program.ok_or_else(|| {
-        render_all(
-            &compilation.diagnostics,
-            &compilation.sources,
-            RenderOptions::default(),
-        )
-    })
-}
-
 /// Prints the coverage report; exit status 1 on error.
 pub fn run(args: ModesArgs) -> ExitCode {
-    let dir = match RunDir::open(&args.run_dir) {
+    let dir = match open(&args.run_dir) {
         Ok(d) => d,
-        Err(e) => return fail(format!("error[ganc::sample::run_dir]: {e}\n  help: pass a directory written by `ganc run`, e.g. runs/<model>/<timestamp>")),
+        Err(msg) => return fail(msg),
     };
     if args.count == 0 {
         return fail("error[ganc::cli::bad_count]: `-n 0` asks for no samples\n  help: use a positive count such as `-n 2500`".into());
@@ -97,20 +63,14 @@ pub fn run(args: ModesArgs) -> ExitCode {
             args.run_dir.display()
         ));
     };
-    let ckpt = match &args.checkpoint {
-        Some(name) => dir.checkpoints_dir().join(name),
-        None => match checkpoint::latest_checkpoint(&dir.checkpoints_dir()) {
-            Ok(Some((_, p))) => p,
-            Ok(None) => return fail(format!("error[ganc::sample::no_checkpoint]: {} holds no checkpoint\n  help: train first with `ganc run`", dir.checkpoints_dir().display())),
-            Err(e) => return fail(format!("error[ganc::sample::no_checkpoint]: {e}")),
-        },
+    let ckpt = match checkpoint_of(&dir, args.checkpoint.as_deref()) {
+        Ok(p) => p,
+        Err(msg) => return fail(msg),
     };
     let seed = program.train.seed;
     let measured = (|| -> Result<(ModeReport, PathBuf), RunError> {
         let device = device::open("cpu").map_err(RunError::Invalid)?;
-        let mut session = Session::new(program, device.clone())?;
-        let (named, _) = checkpoint::load(&ckpt, &device)?;
-        session.load_state(&named)?;
+        let mut session = restore(program, &device, &ckpt)?;
         let request = SampleRequest {
             count: args.count,
             seed: args.seed,

@@ -2,20 +2,16 @@
 //! encoder's codes are to the latent prior.
 
 use super::device;
-use ganc_compiler::check::program::Override;
-use ganc_compiler::compile::compile_source;
-use ganc_compiler::diagnostics::{render_all, RenderOptions};
-use ganc_compiler::graph::{Program, Split};
-use ganc_runtime::checkpoint;
+use ganc_compiler::graph::Split;
 use ganc_runtime::data::resolve_data_dir;
 use ganc_runtime::error::RunError;
 use ganc_runtime::eval::recon::{self, ReconReport};
-use ganc_runtime::rundir::RunDir;
 use ganc_runtime::train::data_source;
 use ganc_runtime::train::sample;
-use ganc_runtime::train::session::Session;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use super::saved_run::{checkpoint_of, fail, open, program_of, restore};
 
 /// Images shown in the comparison grid (rows of originals above rows of reconstructions).
 const GRID_COLS: usize = 8;
@@ -46,40 +42,11 @@ pub struct ReconArgs {
     pub json: bool,
 }
 
-fn fail(msg: String) -> ExitCode {
-    eprintln!("{msg}");
-    ExitCode::FAILURE
-}
-
-/// The run's spec compiled with the overrides it was trained with.
-fn program_of(dir: &RunDir) -> Result<Program, String> {
-    let text = dir
-        .read_spec()
-        .map_err(|e| format!("error[ganc::sample::run_dir]: {e}"))?;
-    let overrides: Vec<Override> = dir
-        .read_settings()
-        .ok()
-        .and_then(|s| s.get("overrides").cloned())
-        .and_then(|v| serde_json::from_value::<Vec<(String, String)>>(v).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(key, value)| Override { key, value })
-        .collect();
-    let compilation = compile_source(&dir.spec_path(), &text, &overrides);
-    compilation.program.ok_or_else(|| {
-        render_all(
-            &compilation.diagnostics,
-            &compilation.sources,
-            RenderOptions::default(),
-        )
-    })
-}
-
 /// Prints the reconstruction report; exit status 1 on error.
 pub fn run(args: ReconArgs) -> ExitCode {
-    let dir = match RunDir::open(&args.run_dir) {
+    let dir = match open(&args.run_dir) {
         Ok(d) => d,
-        Err(e) => return fail(format!("error[ganc::sample::run_dir]: {e}\n  help: pass a directory written by `ganc run`, e.g. runs/<model>/<timestamp>")),
+        Err(msg) => return fail(msg),
     };
     if args.count == 0 {
         return fail("error[ganc::cli::bad_count]: `-n 0` asks for no images\n  help: use a positive count such as `-n 1000`".into());
@@ -91,13 +58,9 @@ pub fn run(args: ReconArgs) -> ExitCode {
     let Some(input) = program.data.first().cloned() else {
         return fail("error[ganc::eval::no_data]: the spec has no `data` input to reconstruct\n  help: reconstruction needs a `data` declaration with a test split".into());
     };
-    let ckpt = match &args.checkpoint {
-        Some(name) => dir.checkpoints_dir().join(name),
-        None => match checkpoint::latest_checkpoint(&dir.checkpoints_dir()) {
-            Ok(Some((_, p))) => p,
-            Ok(None) => return fail(format!("error[ganc::sample::no_checkpoint]: {} holds no checkpoint\n  help: train first with `ganc run`", dir.checkpoints_dir().display())),
-            Err(e) => return fail(format!("error[ganc::sample::no_checkpoint]: {e}")),
-        },
+    let ckpt = match checkpoint_of(&dir, args.checkpoint.as_deref()) {
+        Ok(p) => p,
+        Err(msg) => return fail(msg),
     };
     let data_dir = resolve_data_dir(args.data_dir.as_deref());
     let measured = (|| -> Result<(ReconReport, PathBuf), RunError> {
@@ -106,9 +69,7 @@ pub fn run(args: ReconArgs) -> ExitCode {
         let device = device::open("cpu").map_err(RunError::Invalid)?;
         let indices: Vec<usize> = (0..count).collect();
         let images = dataset.batch(&indices, &device)?.samples;
-        let mut session = Session::new(program, device.clone())?;
-        let (named, _) = checkpoint::load(&ckpt, &device)?;
-        session.load_state(&named)?;
+        let mut session = restore(program, &device, &ckpt)?;
         let (report, recons) = recon::evaluate(&mut session, &images, input.range, 250, args.seed)?;
         let shown = count.min(GRID_IMAGES);
         let grid = recon::comparison_rows(

@@ -8,6 +8,7 @@ mod eval_recon;
 mod overrides;
 mod run;
 mod sample;
+mod saved_run;
 mod shapes;
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -1,16 +1,12 @@
 //! `ganc sample`: load a run's generator and write a grid, without the dataset.
 
 use super::device;
-use ganc_compiler::check::program::Override;
-use ganc_compiler::compile::compile_source;
-use ganc_compiler::diagnostics::{render_all, RenderOptions};
-use ganc_runtime::checkpoint;
-use ganc_runtime::rundir::RunDir;
 use ganc_runtime::train::sample::{self, SampleRequest};
 use ganc_runtime::train::sample_inputs::Sweep;
-use ganc_runtime::train::session::Session;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use super::saved_run::{checkpoint_of, fail, open, program_of, restore};
 
 /// Arguments of `ganc sample`.
 #[derive(clap::Args)]
@@ -45,16 +41,11 @@ pub struct SampleArgs {
     pub device: String,
 }
 
-fn fail(msg: String) -> ExitCode {
-    eprintln!("{msg}");
-    ExitCode::FAILURE
-}
-
 /// Writes the grid; exit status 1 on error.
 pub fn run(args: SampleArgs) -> ExitCode {
-    let dir = match RunDir::open(&args.run_dir) {
+    let dir = match open(&args.run_dir) {
         Ok(d) => d,
-        Err(e) => return fail(format!("error[ganc::sample::run_dir]: {e}\n  help: pass a directory written by `ganc run`, e.g. runs/<model>/<timestamp>")),
+        Err(msg) => return fail(msg),
     };
     let mut fixed = Vec::new();
     for f in &args.fixed {
@@ -71,48 +62,21 @@ pub fn run(args: SampleArgs) -> ExitCode {
     if args.count == 0 {
         return fail("error[ganc::cli::bad_count]: `-n 0` asks for no samples\n  help: use a positive count such as `-n 64`".into());
     }
-    let text = match dir.read_spec() {
-        Ok(t) => t,
-        Err(e) => return fail(format!("error[ganc::sample::run_dir]: {e}")),
-    };
-    let overrides: Vec<Override> = dir
-        .read_settings()
-        .ok()
-        .and_then(|s| s.get("overrides").cloned())
-        .and_then(|v| serde_json::from_value::<Vec<(String, String)>>(v).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(key, value)| Override { key, value })
-        .collect();
-    let compilation = compile_source(&dir.spec_path(), &text, &overrides);
-    let Some(program) = compilation.program else {
-        eprint!(
-            "{}",
-            render_all(
-                &compilation.diagnostics,
-                &compilation.sources,
-                RenderOptions::default()
-            )
-        );
-        return ExitCode::FAILURE;
+    let program = match program_of(&dir) {
+        Ok(p) => p,
+        Err(msg) => return fail(msg),
     };
     let device = match device::open(&args.device) {
         Ok(d) => d,
         Err(msg) => return fail(msg),
     };
-    let ckpt = match &args.checkpoint {
-        Some(name) => dir.checkpoints_dir().join(name),
-        None => match checkpoint::latest_checkpoint(&dir.checkpoints_dir()) {
-            Ok(Some((_, p))) => p,
-            Ok(None) => return fail(format!("error[ganc::sample::no_checkpoint]: {} holds no checkpoint\n  help: train first with `ganc run`", dir.checkpoints_dir().display())),
-            Err(e) => return fail(format!("error[ganc::sample::no_checkpoint]: {e}")),
-        },
+    let ckpt = match checkpoint_of(&dir, args.checkpoint.as_deref()) {
+        Ok(p) => p,
+        Err(msg) => return fail(msg),
     };
     let range = program.data.first().map_or((-1.0, 1.0), |d| d.range);
     let result = (|| -> Result<PathBuf, ganc_runtime::error::RunError> {
-        let mut session = Session::new(program, device.clone())?;
-        let (named, _) = checkpoint::load(&ckpt, &device)?;
-        session.load_state(&named)?;
+        let mut session = restore(program, &device, &ckpt)?;
         let cols = args
             .cols
             .unwrap_or_else(|| (args.count as f64).sqrt().ceil() as usize);
