@@ -99,18 +99,28 @@ pub fn run(args: RunArgs) -> ExitCode {
                 .iter()
                 .map(|(k, v)| format!("{k}={v:.4}"))
                 .collect();
+            let state = if summary.interrupted {
+                "stopped"
+            } else if summary.step < summary.total {
+                "paused"
+            } else {
+                "done"
+            };
             eprintln!(
-                "{} at step {}: {}\n  samples:    {}\n  checkpoint: {}",
-                if summary.interrupted {
-                    "stopped"
-                } else {
-                    "done"
-                },
+                "{state} at step {} of {}: {}\n  samples:    {}\n  checkpoint: {}",
                 summary.step,
+                summary.total,
                 last.join(" "),
                 summary.dir.join("samples").display(),
                 summary.checkpoint.display()
             );
+            if summary.step < summary.total {
+                eprintln!(
+                    "  continue:   ganc run {} --resume {}",
+                    args.file.display(),
+                    summary.dir.display()
+                );
+            }
             if summary.interrupted {
                 ExitCode::from(130)
             } else {

@@ -8,7 +8,7 @@
 use candle_core::{Result, Tensor};
 
 use super::error::{
-    arg_error, expect_nonempty, expect_positive, expect_rank, expect_shape, LayerError,
+    arg_error, expect_kernel_channels, expect_nonempty, expect_positive, expect_rank, expect_shape,
 };
 
 /// Adds a per-channel bias `[c]` to an `[N, c, ...]` tensor.
@@ -53,16 +53,8 @@ pub fn conv2d(
     expect_positive(OP, "stride", stride)?;
     expect_positive(OP, "dilation", dilation)?;
     let (_, c, h, wd) = x.dims4()?;
-    let (o, wc, kh, kw) = w.dims4()?;
-    if wc != c {
-        return Err(LayerError::Shape {
-            op: OP,
-            arg: "w",
-            expected: vec![o, c, kh, kw],
-            got: w.dims().to_vec(),
-        }
-        .into());
-    }
+    let (_, _, kh, kw) = w.dims4()?;
+    expect_kernel_channels(OP, w, 1, c)?;
     expect_positive(OP, "kernel height", kh)?;
     expect_positive(OP, "kernel width", kw)?;
     let span_h = dilation * (kh - 1) + 1;
@@ -113,16 +105,8 @@ pub fn conv_transpose2d(
     expect_nonempty(OP, "x", x)?;
     expect_positive(OP, "stride", stride)?;
     let (_, c, h, wd) = x.dims4()?;
-    let (wc, o, kh, kw) = w.dims4()?;
-    if wc != c {
-        return Err(LayerError::Shape {
-            op: OP,
-            arg: "w",
-            expected: vec![c, o, kh, kw],
-            got: w.dims().to_vec(),
-        }
-        .into());
-    }
+    let (_, _, kh, kw) = w.dims4()?;
+    expect_kernel_channels(OP, w, 0, c)?;
     expect_positive(OP, "kernel height", kh)?;
     expect_positive(OP, "kernel width", kw)?;
     if output_padding >= stride {

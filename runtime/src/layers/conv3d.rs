@@ -7,7 +7,9 @@
 use candle_core::{Result, Tensor};
 
 use super::conv::{add_channel_bias, conv2d, conv_transpose2d, pad_and_crop};
-use super::error::{arg_error, expect_nonempty, expect_positive, expect_rank, LayerError};
+use super::error::{
+    arg_error, expect_kernel_channels, expect_nonempty, expect_positive, expect_rank,
+};
 
 /// Kernel depth tap `t` of a `[A, B, kd, kh, kw]` kernel, as a `[A, B, kh, kw]` 2-D kernel.
 fn depth_tap(w: &Tensor, t: usize) -> Result<Tensor> {
@@ -31,16 +33,8 @@ pub fn conv3d(
     expect_rank(OP, "w", w, &[5], "rank 5 ([O, C, kd, kh, kw])")?;
     expect_positive(OP, "stride", stride)?;
     let (n, c, d, h, wd) = x.dims5()?;
-    let (o, wc, kd, kh, kw) = w.dims5()?;
-    if wc != c {
-        return Err(LayerError::Shape {
-            op: OP,
-            arg: "w",
-            expected: vec![o, c, kd, kh, kw],
-            got: w.dims().to_vec(),
-        }
-        .into());
-    }
+    let (o, _, kd, _, _) = w.dims5()?;
+    expect_kernel_channels(OP, w, 1, c)?;
     expect_positive(OP, "kernel depth", kd)?;
     if kd > d + 2 * padding {
         return Err(arg_error(
@@ -93,16 +87,8 @@ pub fn conv_transpose3d(
     expect_nonempty(OP, "x", x)?;
     expect_positive(OP, "stride", stride)?;
     let (n, c, d, h, wd) = x.dims5()?;
-    let (wc, o, kd, kh, kw) = w.dims5()?;
-    if wc != c {
-        return Err(LayerError::Shape {
-            op: OP,
-            arg: "w",
-            expected: vec![c, o, kd, kh, kw],
-            got: w.dims().to_vec(),
-        }
-        .into());
-    }
+    let (_, o, kd, _, _) = w.dims5()?;
+    expect_kernel_channels(OP, w, 0, c)?;
     expect_positive(OP, "kernel depth", kd)?;
     let full_d = (d - 1) * stride + kd;
     let d_out = match (full_d + output_padding).checked_sub(2 * padding) {

@@ -119,6 +119,19 @@ pub(crate) fn expect_shape(
     }
 }
 
+/// Fails with [`LayerError::Shape`] unless kernel `w` has `channels` entries on `axis` (1 for a
+/// convolution's `[O, C, ...]` kernel, 0 for a transposed convolution's `[I, O, ...]`).
+pub(crate) fn expect_kernel_channels(
+    op: &'static str,
+    w: &candle_core::Tensor,
+    axis: usize,
+    channels: usize,
+) -> candle_core::Result<()> {
+    let mut expected = w.dims().to_vec();
+    expected[axis] = channels;
+    expect_shape(op, "w", w, &expected)
+}
+
 /// Fails unless `value >= 1`; strides, kernel sizes, factors and counts use it.
 pub(crate) fn expect_positive(
     op: &'static str,

@@ -52,6 +52,8 @@ pub struct RunSummary {
     pub dir: PathBuf,
     /// Iterations completed in total.
     pub step: u64,
+    /// Iterations the spec asks for; `step < total` means the run can be resumed.
+    pub total: u64,
     /// Whether the run stopped on Ctrl-C before its end.
     pub interrupted: bool,
     /// The last checkpoint written.
@@ -215,6 +217,7 @@ pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
     Ok(RunSummary {
         dir: dir.path().to_path_buf(),
         step: session.step,
+        total,
         interrupted,
         checkpoint: checkpoint_path,
         last,
