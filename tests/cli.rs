@@ -216,3 +216,20 @@ fn every_code_the_binary_prints_is_registered() {
         .collect();
     assert!(missing.is_empty(), "unregistered codes: {missing:?}");
 }
+
+/// `ganc check --dump graph FILE | head -1`: the reader goes away before the report is written;
+/// the command must end as Unix tools do, not with a panic about a broken pipe.
+#[test]
+fn closed_stdout_ends_report_commands_without_a_panic() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ganc"))
+        .args(["check", "--dump", "graph"])
+        .arg(root().join("examples/dcgan64_emoji.gan"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn ganc");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for ganc");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -89,6 +89,11 @@ enum EvalCommand {
 /// Entry point called by `main`.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Training keeps the broken-pipe error (its progress writes ignore it) so that a closed
+    // pipe never kills a run before its checkpoint; every other command only prints a report.
+    if !matches!(cli.command, Command::Run(_)) {
+        exit_quietly_on_broken_pipe();
+    }
     match cli.command {
         Command::Check {
             files,
@@ -110,5 +115,16 @@ pub fn main() -> ExitCode {
         Command::Eval(EvalCommand::Modes(args)) => eval_modes::run(args),
         Command::Eval(EvalCommand::Recon(args)) => eval_recon::run(args),
         Command::Eval(EvalCommand::Info(args)) => eval_info::run(args),
+    }
+}
+
+/// Lets `ganc eval modes RUN | head -1` end the way Unix tools do, silently on SIGPIPE, instead
+/// of panicking in `println!` (Rust ignores SIGPIPE by default).
+fn exit_quietly_on_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called once on the main thread before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
