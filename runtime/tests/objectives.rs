@@ -357,12 +357,20 @@ train {
     assert_eq!(flat(&s, "G"), g_before, "the generator is not clipped");
 }
 
-/// D's parameters after `k` SGD steps with learning rate `lr` on its non-saturating loss,
-/// all on the same batch.
-fn unrolled(pd: &[f64], real: &[Vec<f64>], fake: &[Vec<f64>], lr: f64, k: usize) -> Vec<f64> {
+/// How the judge's look-ahead moves: plain SGD, or Adam (PyTorch's form) from zero moments,
+/// the state of a judge that has not been trained yet.
+#[derive(Clone, Copy)]
+enum Inner {
+    Sgd { lr: f64 },
+    Adam { lr: f64, b1: f64, b2: f64, eps: f64 },
+}
+
+/// D's parameters after `k` steps of `inner` on its non-saturating loss, all on the same batch.
+fn unrolled(pd: &[f64], real: &[Vec<f64>], fake: &[Vec<f64>], inner: Inner, k: usize) -> Vec<f64> {
     let mut p = pd.to_vec();
+    let (mut m, mut v) = (vec![0.0; p.len()], vec![0.0; p.len()]);
     let n = real.len() as f64;
-    for _ in 0..k {
+    for t in 1..=k {
         // d/dv softplus(-v) = -sigmoid(-v); d/dv softplus(v) = sigmoid(v).
         let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
         let dr: Vec<f64> = real.iter().map(|x| -sig(-judge(&p, x)) / n).collect();
@@ -370,20 +378,26 @@ fn unrolled(pd: &[f64], real: &[Vec<f64>], fake: &[Vec<f64>], lr: f64, k: usize)
         let gr = judge_param_grad(&p, real, &dr);
         let gf = judge_param_grad(&p, fake, &df);
         for i in 0..p.len() {
-            p[i] -= lr * (gr[i] + gf[i]);
+            let g = gr[i] + gf[i];
+            match inner {
+                Inner::Sgd { lr } => p[i] -= lr * g,
+                Inner::Adam { lr, b1, b2, eps } => {
+                    m[i] = b1 * m[i] + (1.0 - b1) * g;
+                    v[i] = b2 * v[i] + (1.0 - b2) * g * g;
+                    let (bc1, bc2) = (1.0 - b1.powi(t as i32), 1.0 - b2.powi(t as i32));
+                    p[i] -= lr / bc1 * m[i] / (v[i].sqrt() / bc2.sqrt() + eps);
+                }
+            }
         }
     }
     p
 }
 
-#[test]
-fn unrolled_generator_gradient_equals_finite_differences_through_the_judge_updates() {
+/// G's applied gradient in an unrolled game whose judge trains with `optim_d` (the same rule
+/// as `inner`) must equal finite differences of the loss at the look-ahead judge.
+fn check_unrolled_gradient(inner: Inner, optim_d: &str) {
     let k = 3;
-    let lr_d = 0.5;
-    let mut s = session(&spec(
-        &format!("loss: non_saturating\n  unroll: {k}"),
-        &format!("sgd(lr: {lr_d})"),
-    ));
+    let mut s = session(&spec(&format!("loss: non_saturating\n  unroll: {k}"), optim_d));
     let x = points(5, B * 2);
     let z = points(6, B * 2);
     let d = draw(&x, &[B, 2], &z);
@@ -393,7 +407,7 @@ fn unrolled_generator_gradient_equals_finite_differences_through_the_judge_updat
         let (real, pd, z) = (real.clone(), pd.clone(), z.clone());
         move |g: &[f64]| {
             let fake = generate(g, &z);
-            let p = unrolled(&pd, &real, &fake, lr_d, steps);
+            let p = unrolled(&pd, &real, &fake, inner, steps);
             mean(fake.iter().map(|f| softplus(-judge(&p, f))))
         }
     };
@@ -403,17 +417,33 @@ fn unrolled_generator_gradient_equals_finite_differences_through_the_judge_updat
     let plain = fd(&objective(0), &pg);
     assert!(
         (reported(&report, "g_adv") - objective(k)(&pg)).abs() < 1e-5,
-        "{} vs {} (not unrolled: {})",
+        "{optim_d}: {} vs {} (not unrolled: {})",
         reported(&report, "g_adv"),
         objective(k)(&pg),
         objective(0)(&pg)
     );
-    assert!(rel_err(&got, &want) < 1e-4, "got {got:?}\nwant {want:?}");
+    assert!(rel_err(&got, &want) < 1e-4, "{optim_d}: got {got:?}\nwant {want:?}");
     assert!(
         rel_err(&plain, &want) > 1e-2,
-        "unrolling changed nothing: {plain:?}"
+        "{optim_d}: unrolling changed nothing: {plain:?}"
     );
     assert_eq!(flat(&s, "D"), pd, "the look-ahead never updates the judge");
+}
+
+#[test]
+fn unrolled_generator_gradient_equals_finite_differences_through_sgd_judge_updates() {
+    check_unrolled_gradient(Inner::Sgd { lr: 0.5 }, "sgd(lr: 0.5)");
+}
+
+#[test]
+fn unrolled_generator_gradient_equals_finite_differences_through_adam_judge_updates() {
+    let inner = Inner::Adam {
+        lr: 0.05,
+        b1: 0.5,
+        b2: 0.9,
+        eps: 1e-3,
+    };
+    check_unrolled_gradient(inner, "adam(lr: 0.05, betas: [0.5, 0.9], eps: 1e-3)");
 }
 
 /// A real function of a real variable.

@@ -2,8 +2,8 @@
 //! optional L2 weight decay folded into the gradient (not decoupled as in AdamW).
 
 use super::{
-    check_range, check_unique, decayed, grad_of, read_counter, read_like, Counter, OptimError,
-    Optimizer,
+    check_range, check_unique, decayed, grad_of, lookahead_slot, read_counter, read_like,
+    sqrt_floored, Counter, Lookahead, OptimError, Optimizer,
 };
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
@@ -36,14 +36,57 @@ impl Default for AdamConfig {
     }
 }
 
+/// One variable's moments and update count: what an update reads and writes.
+#[derive(Clone)]
+struct Moments {
+    m: Tensor,
+    v: Tensor,
+    /// Updates this variable has received; drives its bias correction.
+    t: i64,
+}
+
 /// Per-variable state.
 struct Slot {
     name: String,
     var: Var,
-    m: Tensor,
-    v: Tensor,
-    /// Updates this variable has received; drives its bias correction.
+    moments: Moments,
+    /// `moments.t` as a checkpointable counter.
     step: Counter,
+}
+
+/// One Adam update of `param` with gradient `grad`: the new parameter and moments. Shared by
+/// [`Adam::step`] (detached tensors) and [`AdamLookahead`] (tensors with graphs).
+fn advance(
+    c: &AdamConfig,
+    moments: &Moments,
+    param: &Tensor,
+    grad: &Tensor,
+) -> Result<(Tensor, Moments), OptimError> {
+    let g = decayed(grad, param, c.weight_decay)?;
+    let m = ((&moments.m * c.beta1)? + (&g * (1.0 - c.beta1))?)?;
+    let v = ((&moments.v * c.beta2)? + (g.sqr()? * (1.0 - c.beta2))?)?;
+    let t = moments.t + 1;
+    let bias1 = 1.0 - c.beta1.powf(t as f64);
+    let bias2 = 1.0 - c.beta2.powf(t as f64);
+    let denom = ((sqrt_floored(&v)? / bias2.sqrt())? + c.eps)?;
+    let update = ((&m / &denom)? * (c.lr / bias1))?;
+    Ok(((param - update)?, Moments { m, v, t }))
+}
+
+/// [`Adam`]'s look-ahead: its configuration and a copy of its moments.
+struct AdamLookahead {
+    cfg: AdamConfig,
+    slots: HashMap<String, Moments>,
+}
+
+impl Lookahead for AdamLookahead {
+    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError> {
+        let cfg = self.cfg;
+        let moments = lookahead_slot(&mut self.slots, name)?;
+        let (p, next) = advance(&cfg, moments, param, grad)?;
+        *moments = next;
+        Ok(p)
+    }
 }
 
 /// The Adam optimizer.
@@ -75,8 +118,11 @@ impl Adam {
                 let zeros = var.as_tensor().zeros_like()?;
                 Ok(Slot {
                     name,
-                    m: zeros.clone(),
-                    v: zeros,
+                    moments: Moments {
+                        m: zeros.clone(),
+                        v: zeros,
+                        t: 0,
+                    },
                     var,
                     step: Counter::new(0)?,
                 })
@@ -97,19 +143,10 @@ impl Optimizer for Adam {
             let Some(grad) = grad_of(grads, &slot.var) else {
                 continue;
             };
-            let g = decayed(grad, &slot.var, c.weight_decay)?;
-            let m = ((&slot.m * c.beta1)? + (&g * (1.0 - c.beta1))?)?;
-            let v = ((&slot.v * c.beta2)? + (g.sqr()? * (1.0 - c.beta2))?)?;
-            let t = slot.step.next()?;
-            let bias1 = 1.0 - c.beta1.powf(t.value as f64);
-            let bias2 = 1.0 - c.beta2.powf(t.value as f64);
-            let denom = ((v.sqrt()? / bias2.sqrt())? + c.eps)?;
-            let update = ((&m / &denom)? * (c.lr / bias1))?;
-            let p = (slot.var.as_tensor().detach() - update)?;
+            let (p, moments) = advance(&c, &slot.moments, &slot.var.as_tensor().detach(), &grad)?;
             slot.var.set(&p)?;
-            slot.m = m;
-            slot.v = v;
-            slot.step = t;
+            slot.moments = moments;
+            slot.step = slot.step.next()?;
         }
         self.steps = self.steps.next()?;
         Ok(())
@@ -118,8 +155,8 @@ impl Optimizer for Adam {
     fn state(&self) -> Vec<(String, Tensor)> {
         let mut out = Vec::with_capacity(3 * self.slots.len() + 1);
         for s in &self.slots {
-            out.push((format!("{}.m", s.name), s.m.clone()));
-            out.push((format!("{}.v", s.name), s.v.clone()));
+            out.push((format!("{}.m", s.name), s.moments.m.clone()));
+            out.push((format!("{}.v", s.name), s.moments.v.clone()));
             out.push((format!("{}.step", s.name), s.step.tensor.clone()));
         }
         out.push(("step".to_string(), self.steps.tensor.clone()));
@@ -138,8 +175,7 @@ impl Optimizer for Adam {
         }
         let steps = read_counter(named, "step")?;
         for (slot, (m, v, step)) in self.slots.iter_mut().zip(loaded) {
-            slot.m = m;
-            slot.v = v;
+            slot.moments = Moments { m, v, t: step.value };
             slot.step = step;
         }
         self.steps = steps;
@@ -152,5 +188,16 @@ impl Optimizer for Adam {
 
     fn lr(&self) -> f64 {
         self.cfg.lr
+    }
+
+    fn lookahead(&self) -> Box<dyn Lookahead> {
+        Box::new(AdamLookahead {
+            cfg: self.cfg,
+            slots: self
+                .slots
+                .iter()
+                .map(|s| (s.name.clone(), s.moments.clone()))
+                .collect(),
+        })
     }
 }

@@ -68,6 +68,18 @@ pub trait Optimizer {
     fn set_lr(&mut self, lr: f64);
     /// The current learning rate.
     fn lr(&self) -> f64;
+    /// A differentiable rehearsal of this optimizer's next updates, starting from its current
+    /// state and leaving that state untouched (the unrolled GAN's look-ahead).
+    fn lookahead(&self) -> Box<dyn Lookahead>;
+}
+
+/// Updates computed exactly as an [`Optimizer`] would make them, but on tensors that keep their
+/// graphs, so that a loss evaluated at the updated parameters can be differentiated through
+/// the updates (Metz et al. 2017 unroll the judge's own optimizer, moments included).
+pub trait Lookahead {
+    /// `param` (the variable called `name`) after one update with gradient `grad`, as a graph
+    /// of both; the rehearsal's own state for `name` advances, the optimizer's does not.
+    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError>;
 }
 
 /// Prefixes every state name with `prefix` and a dot, so that e.g. G's and D's optimizers can
@@ -130,12 +142,28 @@ fn grad_of(grads: &GradStore, var: &Var) -> Option<Tensor> {
 }
 
 /// `g + weight_decay * p` (PyTorch's L2 penalty folded into the gradient).
-fn decayed(grad: Tensor, var: &Var, weight_decay: f64) -> Result<Tensor, OptimError> {
+fn decayed(grad: &Tensor, param: &Tensor, weight_decay: f64) -> Result<Tensor, OptimError> {
     if weight_decay == 0.0 {
-        Ok(grad)
+        Ok(grad.clone())
     } else {
-        Ok((grad + (var.as_tensor().detach() * weight_decay)?)?)
+        Ok((grad + (param * weight_decay)?)?)
     }
+}
+
+/// `sqrt(x)` with a finite derivative at `x = 0`: the derivative of a plain square root is
+/// infinite there, and a look-ahead through a parameter whose gradient is exactly zero (a dead
+/// ReLU unit) would turn `0 * inf` into NaN. The floor, 1e-30, vanishes in f32 against any
+/// second moment above about 1e-23 and adds at most 1e-15 below, far under Adam's `eps`.
+fn sqrt_floored(x: &Tensor) -> Result<Tensor, OptimError> {
+    Ok((x + 1e-30)?.sqrt()?)
+}
+
+/// The slot whose variable is called `name` in a look-ahead's state, or the error a caller
+/// asking for an unknown variable deserves.
+fn lookahead_slot<'a, S>(slots: &'a mut HashMap<String, S>, name: &str) -> Result<&'a mut S, OptimError> {
+    slots
+        .get_mut(name)
+        .ok_or_else(|| OptimError::MissingState(name.to_string()))
 }
 
 /// An update count, kept both as a number (for arithmetic) and as the scalar tensor that

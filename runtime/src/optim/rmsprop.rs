@@ -2,8 +2,8 @@
 //! momentum on the scaled gradient, optional L2 weight decay folded into the gradient.
 
 use super::{
-    check_range, check_unique, decayed, grad_of, read_counter, read_like, Counter, OptimError,
-    Optimizer,
+    check_range, check_unique, decayed, grad_of, lookahead_slot, read_counter, read_like,
+    sqrt_floored, Counter, Lookahead, OptimError, Optimizer,
 };
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
@@ -36,13 +36,59 @@ impl Default for RmsPropConfig {
     }
 }
 
+/// One variable's running averages: what an update reads and writes.
+#[derive(Clone)]
+struct Averages {
+    square_avg: Tensor,
+    /// Present only when momentum is enabled.
+    buf: Option<Tensor>,
+}
+
 /// Per-variable state.
 struct Slot {
     name: String,
     var: Var,
-    square_avg: Tensor,
-    /// Present only when momentum is enabled.
-    buf: Option<Tensor>,
+    averages: Averages,
+}
+
+/// One RMSprop update of `param` with gradient `grad`: the new parameter and averages. Shared
+/// by [`RmsProp::step`] (detached tensors) and [`RmsPropLookahead`] (tensors with graphs).
+fn advance(
+    c: &RmsPropConfig,
+    averages: &Averages,
+    param: &Tensor,
+    grad: &Tensor,
+) -> Result<(Tensor, Averages), OptimError> {
+    let g = decayed(grad, param, c.weight_decay)?;
+    let square_avg = ((&averages.square_avg * c.alpha)? + (g.sqr()? * (1.0 - c.alpha))?)?;
+    let scaled = (&g / (sqrt_floored(&square_avg)? + c.eps)?)?;
+    let (direction, buf) = match &averages.buf {
+        Some(buf) => {
+            let buf = ((buf * c.momentum)? + scaled)?;
+            (buf.clone(), Some(buf))
+        }
+        None => (scaled, None),
+    };
+    Ok((
+        (param - (direction * c.lr)?)?,
+        Averages { square_avg, buf },
+    ))
+}
+
+/// [`RmsProp`]'s look-ahead: its configuration and a copy of its averages.
+struct RmsPropLookahead {
+    cfg: RmsPropConfig,
+    slots: HashMap<String, Averages>,
+}
+
+impl Lookahead for RmsPropLookahead {
+    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError> {
+        let cfg = self.cfg;
+        let averages = lookahead_slot(&mut self.slots, name)?;
+        let (p, next) = advance(&cfg, averages, param, grad)?;
+        *averages = next;
+        Ok(p)
+    }
 }
 
 /// The RMSprop optimizer.
@@ -81,8 +127,10 @@ impl RmsProp {
                 let zeros = var.as_tensor().zeros_like()?;
                 Ok(Slot {
                     name,
-                    buf: (cfg.momentum > 0.0).then(|| zeros.clone()),
-                    square_avg: zeros,
+                    averages: Averages {
+                        buf: (cfg.momentum > 0.0).then(|| zeros.clone()),
+                        square_avg: zeros,
+                    },
                     var,
                 })
             })
@@ -102,20 +150,9 @@ impl Optimizer for RmsProp {
             let Some(grad) = grad_of(grads, &slot.var) else {
                 continue;
             };
-            let g = decayed(grad, &slot.var, c.weight_decay)?;
-            let square_avg = ((&slot.square_avg * c.alpha)? + (g.sqr()? * (1.0 - c.alpha))?)?;
-            let scaled = (&g / (square_avg.sqrt()? + c.eps)?)?;
-            let direction = match &slot.buf {
-                Some(buf) => {
-                    let buf = ((buf * c.momentum)? + scaled)?;
-                    slot.buf = Some(buf.clone());
-                    buf
-                }
-                None => scaled,
-            };
-            let p = (slot.var.as_tensor().detach() - (direction * c.lr)?)?;
+            let (p, averages) = advance(&c, &slot.averages, &slot.var.as_tensor().detach(), &grad)?;
             slot.var.set(&p)?;
-            slot.square_avg = square_avg;
+            slot.averages = averages;
         }
         self.steps = self.steps.next()?;
         Ok(())
@@ -124,8 +161,8 @@ impl Optimizer for RmsProp {
     fn state(&self) -> Vec<(String, Tensor)> {
         let mut out = Vec::with_capacity(2 * self.slots.len() + 1);
         for s in &self.slots {
-            out.push((format!("{}.v", s.name), s.square_avg.clone()));
-            if let Some(buf) = &s.buf {
+            out.push((format!("{}.v", s.name), s.averages.square_avg.clone()));
+            if let Some(buf) = &s.averages.buf {
                 out.push((format!("{}.buf", s.name), buf.clone()));
             }
         }
@@ -138,7 +175,7 @@ impl Optimizer for RmsProp {
         let mut loaded = Vec::with_capacity(self.slots.len());
         for s in &self.slots {
             let square_avg = read_like(named, &format!("{}.v", s.name), &s.var)?;
-            let buf = match s.buf {
+            let buf = match s.averages.buf {
                 Some(_) => Some(read_like(named, &format!("{}.buf", s.name), &s.var)?),
                 None => None,
             };
@@ -146,8 +183,7 @@ impl Optimizer for RmsProp {
         }
         let steps = read_counter(named, "step")?;
         for (slot, (square_avg, buf)) in self.slots.iter_mut().zip(loaded) {
-            slot.square_avg = square_avg;
-            slot.buf = buf;
+            slot.averages = Averages { square_avg, buf };
         }
         self.steps = steps;
         Ok(())
@@ -159,5 +195,16 @@ impl Optimizer for RmsProp {
 
     fn lr(&self) -> f64 {
         self.cfg.lr
+    }
+
+    fn lookahead(&self) -> Box<dyn Lookahead> {
+        Box::new(RmsPropLookahead {
+            cfg: self.cfg,
+            slots: self
+                .slots
+                .iter()
+                .map(|s| (s.name.clone(), s.averages.clone()))
+                .collect(),
+        })
     }
 }

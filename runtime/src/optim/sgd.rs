@@ -2,8 +2,8 @@
 //! `buf` (or `g + momentum * buf` with Nesterov), plus optional L2 weight decay.
 
 use super::{
-    check_range, check_unique, decayed, grad_of, read_counter, read_like, Counter, OptimError,
-    Optimizer,
+    check_range, check_unique, decayed, grad_of, lookahead_slot, read_counter, read_like, Counter,
+    Lookahead, OptimError, Optimizer,
 };
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
@@ -40,6 +40,46 @@ struct Slot {
     /// Present only when momentum is enabled. Starting from zero equals PyTorch's "first step
     /// copies the gradient" because dampening is 0.
     buf: Option<Tensor>,
+}
+
+/// One SGD update of `param` with gradient `grad`: the new parameter and momentum buffer.
+/// Shared by [`Sgd::step`] (detached tensors) and [`SgdLookahead`] (tensors with graphs).
+fn advance(
+    c: &SgdConfig,
+    buf: Option<&Tensor>,
+    param: &Tensor,
+    grad: &Tensor,
+) -> Result<(Tensor, Option<Tensor>), OptimError> {
+    let g = decayed(grad, param, c.weight_decay)?;
+    let (direction, buf) = match buf {
+        Some(buf) => {
+            let buf = ((buf * c.momentum)? + &g)?;
+            let direction = if c.nesterov {
+                (g + (&buf * c.momentum)?)?
+            } else {
+                buf.clone()
+            };
+            (direction, Some(buf))
+        }
+        None => (g, None),
+    };
+    Ok(((param - (direction * c.lr)?)?, buf))
+}
+
+/// [`Sgd`]'s look-ahead: its configuration and a copy of its momentum buffers.
+struct SgdLookahead {
+    cfg: SgdConfig,
+    bufs: HashMap<String, Option<Tensor>>,
+}
+
+impl Lookahead for SgdLookahead {
+    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError> {
+        let cfg = self.cfg;
+        let buf = lookahead_slot(&mut self.bufs, name)?;
+        let (p, next) = advance(&cfg, buf.as_ref(), param, grad)?;
+        *buf = next;
+        Ok(p)
+    }
 }
 
 /// The SGD optimizer.
@@ -103,21 +143,9 @@ impl Optimizer for Sgd {
             let Some(grad) = grad_of(grads, &slot.var) else {
                 continue;
             };
-            let g = decayed(grad, &slot.var, c.weight_decay)?;
-            let direction = match &slot.buf {
-                Some(buf) => {
-                    let buf = ((buf * c.momentum)? + &g)?;
-                    slot.buf = Some(buf.clone());
-                    if c.nesterov {
-                        (g + (buf * c.momentum)?)?
-                    } else {
-                        buf
-                    }
-                }
-                None => g,
-            };
-            let p = (slot.var.as_tensor().detach() - (direction * c.lr)?)?;
+            let (p, buf) = advance(&c, slot.buf.as_ref(), &slot.var.as_tensor().detach(), &grad)?;
             slot.var.set(&p)?;
+            slot.buf = buf;
         }
         self.steps = self.steps.next()?;
         Ok(())
@@ -157,5 +185,16 @@ impl Optimizer for Sgd {
 
     fn lr(&self) -> f64 {
         self.cfg.lr
+    }
+
+    fn lookahead(&self) -> Box<dyn Lookahead> {
+        Box::new(SgdLookahead {
+            cfg: self.cfg,
+            bufs: self
+                .slots
+                .iter()
+                .map(|s| (s.name.clone(), s.buf.clone()))
+                .collect(),
+        })
     }
 }

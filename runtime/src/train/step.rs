@@ -293,8 +293,9 @@ pub fn judge_step(
     Ok((report, kept))
 }
 
-/// The judge's variables after `k` differentiable SGD steps on its loss (Metz et al. 2017),
-/// as tensors whose graphs reach the players' parameters.
+/// The judge's variables after `k` differentiable updates by its own optimizer on its loss,
+/// starting from that optimizer's state (Metz et al. 2017), as tensors whose graphs reach the
+/// players' parameters. A judge without an optimizer is not trained, so it does not move.
 fn unrolled_judge(
     session: &mut Session,
     draw: &Draw,
@@ -302,7 +303,9 @@ fn unrolled_judge(
     k: usize,
 ) -> Result<HashMap<String, Tensor>, RunError> {
     let game = session.program.game.clone();
-    let lr = session.optims.get(&game.judge).map_or(0.0, |o| o.lr());
+    let Some(mut rehearsal) = session.optims.get(&game.judge).map(|o| o.lookahead()) else {
+        return Ok(HashMap::new());
+    };
     // The look-ahead judge is trained: its outputs on real data must stay on the graph, or
     // its inner updates would see only the fake half of its loss.
     let mut live: BTreeSet<String> = players.clone();
@@ -338,7 +341,7 @@ fn unrolled_judge(
         let mut next = HashMap::new();
         for (name, p) in shifted {
             let next_p = match grads.get(probes[&name].as_tensor()) {
-                Some(g) => (p - (g * lr)?)?,
+                Some(g) => rehearsal.update(&name, &p, g)?,
                 None => p,
             };
             next.insert(name, next_p);
