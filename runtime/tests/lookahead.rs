@@ -45,8 +45,11 @@ fn rehearse(opt: &dyn Optimizer, p: &Tensor, centre: &Tensor, steps: usize) -> T
     p
 }
 
+/// Builds an optimizer over the single variable `p`.
+type MakeOptimizer = Box<dyn Fn(Var) -> Box<dyn Optimizer>>;
+
 /// The three optimizers, each with momentum or weight decay so that every state term matters.
-fn optimizers() -> Vec<(&'static str, Box<dyn Fn(Var) -> Box<dyn Optimizer>>)> {
+fn optimizers() -> Vec<(&'static str, MakeOptimizer)> {
     vec![
         (
             "adam",
@@ -118,7 +121,10 @@ fn rehearsed_updates_equal_real_steps_and_leave_the_optimizer_alone() {
         }
         let (got, want) = (values(&ahead), values(p.as_tensor()));
         for (g, w) in got.iter().zip(&want) {
-            assert!((g - w).abs() <= 1e-12, "{what}: rehearsed {got:?}, real {want:?}");
+            assert!(
+                (g - w).abs() <= 1e-12,
+                "{what}: rehearsed {got:?}, real {want:?}"
+            );
         }
     }
 }
@@ -173,10 +179,17 @@ fn a_zero_gradient_rehearses_without_nan() {
     // constant 0 from the graph, so `centre * 0` would test nothing).
     let g = centre.as_tensor().clone();
     let next = ahead.update("p", &p.as_tensor().detach(), &g).unwrap();
-    assert_eq!(values(&next), vec![0.5], "a zero gradient must not move the parameter");
+    assert_eq!(
+        values(&next),
+        vec![0.5],
+        "a zero gradient must not move the parameter"
+    );
     let grads = next.sum_all().unwrap().backward().unwrap();
     let d = values(grads.get(centre.as_tensor()).unwrap());
-    assert!(d[0].is_finite(), "derivative through a zero gradient: {d:?}");
+    assert!(
+        d[0].is_finite(),
+        "derivative through a zero gradient: {d:?}"
+    );
 }
 
 #[test]

@@ -397,7 +397,10 @@ fn unrolled(pd: &[f64], real: &[Vec<f64>], fake: &[Vec<f64>], inner: Inner, k: u
 /// as `inner`) must equal finite differences of the loss at the look-ahead judge.
 fn check_unrolled_gradient(inner: Inner, optim_d: &str) {
     let k = 3;
-    let mut s = session(&spec(&format!("loss: non_saturating\n  unroll: {k}"), optim_d));
+    let mut s = session(&spec(
+        &format!("loss: non_saturating\n  unroll: {k}"),
+        optim_d,
+    ));
     let x = points(5, B * 2);
     let z = points(6, B * 2);
     let d = draw(&x, &[B, 2], &z);
@@ -422,7 +425,10 @@ fn check_unrolled_gradient(inner: Inner, optim_d: &str) {
         objective(k)(&pg),
         objective(0)(&pg)
     );
-    assert!(rel_err(&got, &want) < 1e-4, "{optim_d}: got {got:?}\nwant {want:?}");
+    assert!(
+        rel_err(&got, &want) < 1e-4,
+        "{optim_d}: got {got:?}\nwant {want:?}"
+    );
     assert!(
         rel_err(&plain, &want) > 1e-2,
         "{optim_d}: unrolling changed nothing: {plain:?}"

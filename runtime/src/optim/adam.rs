@@ -175,7 +175,11 @@ impl Optimizer for Adam {
         }
         let steps = read_counter(named, "step")?;
         for (slot, (m, v, step)) in self.slots.iter_mut().zip(loaded) {
-            slot.moments = Moments { m, v, t: step.value };
+            slot.moments = Moments {
+                m,
+                v,
+                t: step.value,
+            };
             slot.step = step;
         }
         self.steps = steps;

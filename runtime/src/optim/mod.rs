@@ -160,7 +160,10 @@ fn sqrt_floored(x: &Tensor) -> Result<Tensor, OptimError> {
 
 /// The slot whose variable is called `name` in a look-ahead's state, or the error a caller
 /// asking for an unknown variable deserves.
-fn lookahead_slot<'a, S>(slots: &'a mut HashMap<String, S>, name: &str) -> Result<&'a mut S, OptimError> {
+fn lookahead_slot<'a, S>(
+    slots: &'a mut HashMap<String, S>,
+    name: &str,
+) -> Result<&'a mut S, OptimError> {
     slots
         .get_mut(name)
         .ok_or_else(|| OptimError::MissingState(name.to_string()))

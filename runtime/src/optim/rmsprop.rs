@@ -69,10 +69,7 @@ fn advance(
         }
         None => (scaled, None),
     };
-    Ok((
-        (param - (direction * c.lr)?)?,
-        Averages { square_avg, buf },
-    ))
+    Ok(((param - (direction * c.lr)?)?, Averages { square_avg, buf }))
 }
 
 /// [`RmsProp`]'s look-ahead: its configuration and a copy of its averages.
