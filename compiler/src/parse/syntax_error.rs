@@ -44,6 +44,9 @@ pub fn from_pest(source: SourceId, text: &str, err: &Error<Rule>) -> Diagnostic 
     if let Some(diag) = unchained_call(source, text, position, &expected) {
         return diag;
     }
+    if let Some(diag) = let_binding(source, text, position, &expected) {
+        return diag;
+    }
     let found = token_at(text, position);
     let span = Span::new(source, position, position + found.len());
     let found_text = if found.is_empty() {
@@ -93,6 +96,38 @@ fn unchained_call(
         .with_help(format!(
             "chain it: `... -> {word}(...)`; or start a new binding with `name = {word}(...)`"
         )),
+    )
+}
+
+/// `let h = ...`: the parser read `let` as a binding's name and then wanted `=` where `h`
+/// stands. Bindings need no keyword, so point at `let` and say so.
+fn let_binding(
+    source: SourceId,
+    text: &str,
+    position: usize,
+    expected: &BTreeSet<String>,
+) -> Option<Diagnostic> {
+    if !expected.contains("`=`") {
+        return None;
+    }
+    let before = text[..position].trim_end();
+    let start = before.strip_suffix("let").map(str::len)?;
+    let starts_a_word = !before[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let name = token_at(text, position);
+    if !starts_a_word || name.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::SYNTAX,
+            Span::new(source, start, start + 3),
+            "`let` is not part of a binding",
+        )
+        .with_primary_text("remove `let`")
+        .with_help(format!("write the binding as `{name} = ...`")),
     )
 }
 
