@@ -2,8 +2,8 @@
 //! optional L2 weight decay folded into the gradient (not decoupled as in AdamW).
 
 use super::{
-    check_range, check_unique, decayed, grad_of, lookahead_slot, read_counter, read_like,
-    sqrt_floored, Counter, Lookahead, OptimError, Optimizer,
+    check_range, check_unique, decayed, grad_of, read_counter, read_like, rehearsal, sqrt_floored,
+    Counter, Lookahead, OptimError, Optimizer,
 };
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
@@ -55,7 +55,7 @@ struct Slot {
 }
 
 /// One Adam update of `param` with gradient `grad`: the new parameter and moments. Shared by
-/// [`Adam::step`] (detached tensors) and [`AdamLookahead`] (tensors with graphs).
+/// [`Adam::step`] (detached tensors) and its look-ahead (tensors with graphs).
 fn advance(
     c: &AdamConfig,
     moments: &Moments,
@@ -71,22 +71,6 @@ fn advance(
     let denom = ((sqrt_floored(&v)? / bias2.sqrt())? + c.eps)?;
     let update = ((&m / &denom)? * (c.lr / bias1))?;
     Ok(((param - update)?, Moments { m, v, t }))
-}
-
-/// [`Adam`]'s look-ahead: its configuration and a copy of its moments.
-struct AdamLookahead {
-    cfg: AdamConfig,
-    slots: HashMap<String, Moments>,
-}
-
-impl Lookahead for AdamLookahead {
-    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError> {
-        let cfg = self.cfg;
-        let moments = lookahead_slot(&mut self.slots, name)?;
-        let (p, next) = advance(&cfg, moments, param, grad)?;
-        *moments = next;
-        Ok(p)
-    }
 }
 
 /// The Adam optimizer.
@@ -195,13 +179,10 @@ impl Optimizer for Adam {
     }
 
     fn lookahead(&self) -> Box<dyn Lookahead> {
-        Box::new(AdamLookahead {
-            cfg: self.cfg,
-            slots: self
-                .slots
-                .iter()
-                .map(|s| (s.name.clone(), s.moments.clone()))
-                .collect(),
-        })
+        let states = self
+            .slots
+            .iter()
+            .map(|s| (s.name.clone(), s.moments.clone()));
+        rehearsal(self.cfg, states.collect(), advance)
     }
 }

@@ -158,15 +158,40 @@ fn sqrt_floored(x: &Tensor) -> Result<Tensor, OptimError> {
     Ok((x + 1e-30)?.sqrt()?)
 }
 
-/// The slot whose variable is called `name` in a look-ahead's state, or the error a caller
-/// asking for an unknown variable deserves.
-fn lookahead_slot<'a, S>(
-    slots: &'a mut HashMap<String, S>,
-    name: &str,
-) -> Result<&'a mut S, OptimError> {
-    slots
-        .get_mut(name)
-        .ok_or_else(|| OptimError::MissingState(name.to_string()))
+/// One optimizer update: `(config, state, param, grad) -> (new param, new state)`.
+type Advance<C, S> = fn(&C, &S, &Tensor, &Tensor) -> Result<(Tensor, S), OptimError>;
+
+/// The [`Lookahead`] of any optimizer: its configuration, a copy of each variable's state,
+/// and the update function its real steps use, so a rehearsal cannot drift from a step.
+struct Rehearsal<C, S> {
+    cfg: C,
+    states: HashMap<String, S>,
+    advance: Advance<C, S>,
+}
+
+impl<C, S> Lookahead for Rehearsal<C, S> {
+    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError> {
+        let state = self
+            .states
+            .get_mut(name)
+            .ok_or_else(|| OptimError::MissingState(name.to_string()))?;
+        let (p, next) = (self.advance)(&self.cfg, state, param, grad)?;
+        *state = next;
+        Ok(p)
+    }
+}
+
+/// A boxed [`Rehearsal`] starting from `states` (variable name -> state).
+fn rehearsal<C: 'static, S: 'static>(
+    cfg: C,
+    states: HashMap<String, S>,
+    advance: Advance<C, S>,
+) -> Box<dyn Lookahead> {
+    Box::new(Rehearsal {
+        cfg,
+        states,
+        advance,
+    })
 }
 
 /// An update count, kept both as a number (for arithmetic) and as the scalar tensor that

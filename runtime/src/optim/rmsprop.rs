@@ -2,8 +2,8 @@
 //! momentum on the scaled gradient, optional L2 weight decay folded into the gradient.
 
 use super::{
-    check_range, check_unique, decayed, grad_of, lookahead_slot, read_counter, read_like,
-    sqrt_floored, Counter, Lookahead, OptimError, Optimizer,
+    check_range, check_unique, decayed, grad_of, read_counter, read_like, rehearsal, sqrt_floored,
+    Counter, Lookahead, OptimError, Optimizer,
 };
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, Var};
@@ -52,7 +52,7 @@ struct Slot {
 }
 
 /// One RMSprop update of `param` with gradient `grad`: the new parameter and averages. Shared
-/// by [`RmsProp::step`] (detached tensors) and [`RmsPropLookahead`] (tensors with graphs).
+/// by [`RmsProp::step`] (detached tensors) and its look-ahead (tensors with graphs).
 fn advance(
     c: &RmsPropConfig,
     averages: &Averages,
@@ -70,22 +70,6 @@ fn advance(
         None => (scaled, None),
     };
     Ok(((param - (direction * c.lr)?)?, Averages { square_avg, buf }))
-}
-
-/// [`RmsProp`]'s look-ahead: its configuration and a copy of its averages.
-struct RmsPropLookahead {
-    cfg: RmsPropConfig,
-    slots: HashMap<String, Averages>,
-}
-
-impl Lookahead for RmsPropLookahead {
-    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError> {
-        let cfg = self.cfg;
-        let averages = lookahead_slot(&mut self.slots, name)?;
-        let (p, next) = advance(&cfg, averages, param, grad)?;
-        *averages = next;
-        Ok(p)
-    }
 }
 
 /// The RMSprop optimizer.
@@ -195,13 +179,10 @@ impl Optimizer for RmsProp {
     }
 
     fn lookahead(&self) -> Box<dyn Lookahead> {
-        Box::new(RmsPropLookahead {
-            cfg: self.cfg,
-            slots: self
-                .slots
-                .iter()
-                .map(|s| (s.name.clone(), s.averages.clone()))
-                .collect(),
-        })
+        let states = self
+            .slots
+            .iter()
+            .map(|s| (s.name.clone(), s.averages.clone()));
+        rehearsal(self.cfg, states.collect(), advance)
     }
 }

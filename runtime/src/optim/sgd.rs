@@ -2,7 +2,7 @@
 //! `buf` (or `g + momentum * buf` with Nesterov), plus optional L2 weight decay.
 
 use super::{
-    check_range, check_unique, decayed, grad_of, lookahead_slot, read_counter, read_like, Counter,
+    check_range, check_unique, decayed, grad_of, read_counter, read_like, rehearsal, Counter,
     Lookahead, OptimError, Optimizer,
 };
 use candle_core::backprop::GradStore;
@@ -43,10 +43,10 @@ struct Slot {
 }
 
 /// One SGD update of `param` with gradient `grad`: the new parameter and momentum buffer.
-/// Shared by [`Sgd::step`] (detached tensors) and [`SgdLookahead`] (tensors with graphs).
+/// Shared by [`Sgd::step`] (detached tensors) and its look-ahead (tensors with graphs).
 fn advance(
     c: &SgdConfig,
-    buf: Option<&Tensor>,
+    buf: &Option<Tensor>,
     param: &Tensor,
     grad: &Tensor,
 ) -> Result<(Tensor, Option<Tensor>), OptimError> {
@@ -64,22 +64,6 @@ fn advance(
         None => (g, None),
     };
     Ok(((param - (direction * c.lr)?)?, buf))
-}
-
-/// [`Sgd`]'s look-ahead: its configuration and a copy of its momentum buffers.
-struct SgdLookahead {
-    cfg: SgdConfig,
-    bufs: HashMap<String, Option<Tensor>>,
-}
-
-impl Lookahead for SgdLookahead {
-    fn update(&mut self, name: &str, param: &Tensor, grad: &Tensor) -> Result<Tensor, OptimError> {
-        let cfg = self.cfg;
-        let buf = lookahead_slot(&mut self.bufs, name)?;
-        let (p, next) = advance(&cfg, buf.as_ref(), param, grad)?;
-        *buf = next;
-        Ok(p)
-    }
 }
 
 /// The SGD optimizer.
@@ -143,7 +127,7 @@ impl Optimizer for Sgd {
             let Some(grad) = grad_of(grads, &slot.var) else {
                 continue;
             };
-            let (p, buf) = advance(&c, slot.buf.as_ref(), &slot.var.as_tensor().detach(), &grad)?;
+            let (p, buf) = advance(&c, &slot.buf, &slot.var.as_tensor().detach(), &grad)?;
             slot.var.set(&p)?;
             slot.buf = buf;
         }
@@ -188,13 +172,7 @@ impl Optimizer for Sgd {
     }
 
     fn lookahead(&self) -> Box<dyn Lookahead> {
-        Box::new(SgdLookahead {
-            cfg: self.cfg,
-            bufs: self
-                .slots
-                .iter()
-                .map(|s| (s.name.clone(), s.buf.clone()))
-                .collect(),
-        })
+        let states = self.slots.iter().map(|s| (s.name.clone(), s.buf.clone()));
+        rehearsal(self.cfg, states.collect(), advance)
     }
 }
