@@ -1,7 +1,9 @@
 //! Ctrl-C handling: the first Ctrl-C asks the trainer to stop at the next step boundary (so it
-//! can write a checkpoint); a second one, while the first is still pending, exits the process
-//! at once with [`INTERRUPT_EXIT_CODE`] (130, the shell convention for death by SIGINT), for
-//! when the checkpoint itself hangs.
+//! can write a checkpoint). SIGTERM and SIGHUP take the same path (ctrlc's `termination`
+//! feature), because `kill`, `timeout` and job schedulers stop runs that way and would otherwise
+//! lose everything since the last checkpoint. A second signal, while the first is still
+//! pending, exits the process at once with [`INTERRUPT_EXIT_CODE`] (130, the shell convention
+//! for death by SIGINT), for when the checkpoint itself hangs.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -60,6 +62,6 @@ fn on_ctrl_c() {
         std::process::exit(INTERRUPT_EXIT_CODE);
     }
     eprintln!(
-        "\ninterrupt: stopping after this step and writing a checkpoint (Ctrl-C again to quit now)"
+        "\ninterrupt: stopping after this step and writing a checkpoint (interrupt again to quit now)"
     );
 }
