@@ -9,7 +9,7 @@
 use candle_core::{DType, Device, Result, Tensor, Var};
 use ganc_runtime::game::adversarial::{
     activation, bce_with_logits, bce_with_logits_const, conjugate_of_activation, judge_loss,
-    player_loss, player_loss_on_real,
+    judge_loss_on_fake, judge_loss_on_real, player_loss, player_loss_on_real,
 };
 use ganc_runtime::ganc_compiler::graph::{AdvLoss, FDivergence};
 use std::f64::consts::LN_2;
@@ -218,6 +218,63 @@ fn f_gan_judge_maximises_the_variational_bound_for_every_divergence() {
         let want = -f_gan_bound(div, &REAL, &FAKE);
         let got = judge(AdvLoss::FGan(div), &REAL, &FAKE, 1.0);
         assert_close(got, want, &format!("f-GAN {div:?} judge"));
+    }
+}
+
+/// A loss, its real and fake batches, and the expected real and fake halves.
+type HalvesCase<'a> = (AdvLoss, &'a [f64], &'a [f64], f64, f64);
+
+/// The unrolled GAN's real-data term is minus the real half of the judge's loss: each half
+/// must be the papers' real-data (fake-data) term alone, with the smoothed target on real only.
+#[test]
+fn judge_loss_halves_are_the_real_and_fake_terms_of_each_objective() {
+    let t = 0.9;
+    let bce = |x: f64, y: f64| -(y * sigmoid(x).ln() + (1.0 - y) * (1.0 - sigmoid(x)).ln());
+    let mut cases: Vec<HalvesCase> = vec![
+        (
+            AdvLoss::NonSaturating,
+            &REAL,
+            &FAKE,
+            mean(REAL.iter().map(|&x| bce(x, t))),
+            mean(FAKE.iter().map(|&x| bce(x, 0.0))),
+        ),
+        (
+            AdvLoss::LeastSquares,
+            &REAL,
+            &FAKE,
+            0.5 * mean(REAL.iter().map(|&x| (x - t).powi(2))),
+            0.5 * mean(FAKE.iter().map(|&x| x * x)),
+        ),
+        (
+            AdvLoss::Hinge,
+            &REAL,
+            &FAKE,
+            mean(REAL.iter().map(|&x| (1.0 - x).max(0.0))),
+            mean(FAKE.iter().map(|&x| (1.0 + x).max(0.0))),
+        ),
+        (AdvLoss::Wasserstein, &REAL, &FAKE, -mean(REAL), mean(FAKE)),
+        (
+            AdvLoss::Energy { margin: MARGIN },
+            &REAL_E,
+            &FAKE_E,
+            mean(REAL_E),
+            mean(FAKE_E.iter().map(|&e| (MARGIN - e).max(0.0))),
+        ),
+    ];
+    for div in DIVERGENCES {
+        cases.push((
+            AdvLoss::FGan(div),
+            &REAL,
+            &FAKE,
+            -mean(REAL.iter().map(|&v| g_f(div, v))),
+            mean(FAKE.iter().map(|&v| f_star(div, g_f(div, v)))),
+        ));
+    }
+    for (loss, real, fake, want_real, want_fake) in cases {
+        let got_real = value(&judge_loss_on_real(loss, &tensor(real), t).unwrap());
+        let got_fake = value(&judge_loss_on_fake(loss, &tensor(fake)).unwrap());
+        assert_close(got_real, want_real, &format!("{loss:?} real half"));
+        assert_close(got_fake, want_fake, &format!("{loss:?} fake half"));
     }
 }
 

@@ -394,7 +394,9 @@ fn unrolled(pd: &[f64], real: &[Vec<f64>], fake: &[Vec<f64>], inner: Inner, k: u
 }
 
 /// G's applied gradient in an unrolled game whose judge trains with `optim_d` (the same rule
-/// as `inner`) must equal finite differences of the loss at the look-ahead judge.
+/// as `inner`) must equal finite differences of Metz et al.'s surrogate at the look-ahead
+/// judge: G's loss on its samples plus the saddle objective's real-data term, which depends
+/// on G only through the look-ahead.
 fn check_unrolled_gradient(inner: Inner, optim_d: &str) {
     let k = 3;
     let mut s = session(&spec(
@@ -406,24 +408,41 @@ fn check_unrolled_gradient(inner: Inner, optim_d: &str) {
     let d = draw(&x, &[B, 2], &z);
     let (pd, pg) = (flat(&s, "D"), flat(&s, "G"));
     let real = rows(&x, 2);
+    // (G's non-saturating loss, the real-data term: E_x log D^K(x) = -E_x softplus(-D^K(x))).
+    let parts = |steps: usize, g: &[f64]| {
+        let fake = generate(g, &z);
+        let p = unrolled(&pd, &real, &fake, inner, steps);
+        (
+            mean(fake.iter().map(|f| softplus(-judge(&p, f)))),
+            -mean(real.iter().map(|r| softplus(-judge(&p, r)))),
+        )
+    };
     let objective = |steps: usize| {
-        let (real, pd, z) = (real.clone(), pd.clone(), z.clone());
         move |g: &[f64]| {
-            let fake = generate(g, &z);
-            let p = unrolled(&pd, &real, &fake, inner, steps);
-            mean(fake.iter().map(|f| softplus(-judge(&p, f))))
+            let (fake, real) = parts(steps, g);
+            fake + real
         }
     };
     let report = players_step(&mut s, &d, 0.0, CallCache::new()).expect("players step");
     let got = applied_gradient(&pg, &flat(&s, "G"), 1.0);
     let want = fd(&objective(k), &pg);
     let plain = fd(&objective(0), &pg);
+    let (fake_part, real_part) = parts(k, &pg);
     assert!(
-        (reported(&report, "g_adv") - objective(k)(&pg)).abs() < 1e-5,
-        "{optim_d}: {} vs {} (not unrolled: {})",
+        (reported(&report, "g_adv") - fake_part).abs() < 1e-5,
+        "{optim_d}: {} vs {fake_part} (not unrolled: {})",
         reported(&report, "g_adv"),
-        objective(k)(&pg),
-        objective(0)(&pg)
+        parts(0, &pg).0
+    );
+    assert!(
+        (reported(&report, "g_unrolled_real") - real_part).abs() < 1e-5,
+        "{optim_d}: {} vs {real_part}",
+        reported(&report, "g_unrolled_real")
+    );
+    let real_only = fd(&|g: &[f64]| parts(k, g).1, &pg);
+    assert!(
+        real_only.iter().any(|v| v.abs() > 1e-3),
+        "{optim_d}: the real-data term does not reach G: {real_only:?}"
     );
     assert!(
         rel_err(&got, &want) < 1e-4,

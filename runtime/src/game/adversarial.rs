@@ -22,20 +22,31 @@ pub fn bce_with_logits(x: &Tensor, t: &Tensor) -> Result<Tensor> {
 /// The judge's loss on a batch of real outputs and a batch of fake outputs.
 /// `real_target` is 1, or the smoothed target of one-sided label smoothing.
 pub fn judge_loss(loss: AdvLoss, real: &Tensor, fake: &Tensor, real_target: f64) -> Result<Tensor> {
+    judge_loss_on_real(loss, real, real_target)? + judge_loss_on_fake(loss, fake)?
+}
+
+/// The real-data half of [`judge_loss`].
+pub fn judge_loss_on_real(loss: AdvLoss, real: &Tensor, real_target: f64) -> Result<Tensor> {
     match loss {
-        AdvLoss::Minimax | AdvLoss::NonSaturating => {
-            bce_with_logits_const(real, real_target)? + bce_with_logits_const(fake, 0.0)?
-        }
-        AdvLoss::LeastSquares => {
-            ((real - real_target)?.sqr()?.mean_all()? * 0.5)? + (fake.sqr()?.mean_all()? * 0.5)?
-        }
-        AdvLoss::Hinge => (1.0 - real)?.relu()?.mean_all()? + (fake + 1.0)?.relu()?.mean_all()?,
-        AdvLoss::Wasserstein => fake.mean_all()? - real.mean_all()?,
-        AdvLoss::FGan(div) => {
-            // D maximises E_P[g(v)] - E_Q[f*(g(v))]; it minimises the negation.
-            conjugate_of_activation(div, fake)?.mean_all()? - activation(div, real)?.mean_all()?
-        }
-        AdvLoss::Energy { margin } => real.mean_all()? + (margin - fake)?.relu()?.mean_all()?,
+        AdvLoss::Minimax | AdvLoss::NonSaturating => bce_with_logits_const(real, real_target),
+        AdvLoss::LeastSquares => (real - real_target)?.sqr()?.mean_all()? * 0.5,
+        AdvLoss::Hinge => (1.0 - real)?.relu()?.mean_all(),
+        AdvLoss::Wasserstein => real.mean_all()?.neg(),
+        // D maximises E_P[g(v)] - E_Q[f*(g(v))]; it minimises the negation.
+        AdvLoss::FGan(div) => activation(div, real)?.mean_all()?.neg(),
+        AdvLoss::Energy { .. } => real.mean_all(),
+    }
+}
+
+/// The generated-data half of [`judge_loss`].
+pub fn judge_loss_on_fake(loss: AdvLoss, fake: &Tensor) -> Result<Tensor> {
+    match loss {
+        AdvLoss::Minimax | AdvLoss::NonSaturating => bce_with_logits_const(fake, 0.0),
+        AdvLoss::LeastSquares => fake.sqr()?.mean_all()? * 0.5,
+        AdvLoss::Hinge => (fake + 1.0)?.relu()?.mean_all(),
+        AdvLoss::Wasserstein => fake.mean_all(),
+        AdvLoss::FGan(div) => conjugate_of_activation(div, fake)?.mean_all(),
+        AdvLoss::Energy { margin } => (margin - fake)?.relu()?.mean_all(),
     }
 }
 

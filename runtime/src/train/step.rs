@@ -7,7 +7,7 @@
 use super::eval::{CallCache, Draw, Evaluator, Value};
 use super::session::Session;
 use crate::error::RunError;
-use crate::game::adversarial::{judge_loss, player_loss, player_loss_on_real};
+use crate::game::adversarial::{judge_loss, judge_loss_on_real, player_loss, player_loss_on_real};
 use crate::game::energy;
 use candle_core::{DType, Tensor, Var};
 use ganc_compiler::graph::{AdvLoss, GameExpr, GameExprKind, Term};
@@ -293,18 +293,33 @@ pub fn judge_step(
     Ok((report, kept))
 }
 
-/// The judge's variables after `k` differentiable updates by its own optimizer on its loss,
-/// starting from that optimizer's state (Metz et al. 2017), as tensors whose graphs reach the
-/// players' parameters. A judge without an optimizer is not trained, so it does not move.
+/// The unrolled GAN's look-ahead judge (Metz et al. 2017).
+struct Lookahead {
+    /// The judge's variables after `k` differentiable updates, as tensors whose graphs reach
+    /// the players' parameters.
+    params: HashMap<String, Tensor>,
+    /// The real-data half of the surrogate `f(theta_G, theta_D^K)` as a loss of the players:
+    /// minus the judge's real-data loss at the look-ahead. It depends on the players only
+    /// through `theta_D^K`. `None` when the real side already calls a player (BiGAN's
+    /// encoder), whose own real-side loss then stands for it.
+    real_term: Option<Tensor>,
+}
+
+/// The judge after `k` differentiable updates by its own optimizer on its loss, starting from
+/// that optimizer's state (Metz et al. 2017). A judge without an optimizer is not trained, so
+/// it does not move.
 fn unrolled_judge(
     session: &mut Session,
     draw: &Draw,
     players: &BTreeSet<String>,
     k: usize,
-) -> Result<HashMap<String, Tensor>, RunError> {
+) -> Result<Lookahead, RunError> {
     let game = session.program.game.clone();
     let Some(mut rehearsal) = session.optims.get(&game.judge).map(|o| o.lookahead()) else {
-        return Ok(HashMap::new());
+        return Ok(Lookahead {
+            params: HashMap::new(),
+            real_term: None,
+        });
     };
     // The look-ahead judge is trained: its outputs on real data must stay on the graph, or
     // its inner updates would see only the fake half of its loss.
@@ -348,7 +363,19 @@ fn unrolled_judge(
         }
         current = next;
     }
-    Ok(current)
+    let real_term = if calls_any(&game.real, players) {
+        None
+    } else {
+        let mut ev = Evaluator::new(session, draw, &live, 0.0).with_overrides(&current);
+        let real = ev.eval(&game.real)?.tensor;
+        let real = score_of_call(&mut ev, &game.real, real)?;
+        let target = game.smooth_real.unwrap_or(1.0);
+        Some(judge_loss_on_real(game.loss, &real, target)?.neg()?)
+    };
+    Ok(Lookahead {
+        params: current,
+        real_term,
+    })
 }
 
 /// The networks trained by [`players_step`]: every network with an optimizer but the judge.
@@ -394,7 +421,7 @@ pub fn players_step(
     let mut loss = {
         let mut ev = Evaluator::new(session, draw, &trained, noise_std).with_cache(cache);
         if let Some(l) = &lookahead {
-            ev = ev.with_overrides(l);
+            ev = ev.with_overrides(&l.params);
         }
         let mut loss: Option<Tensor> = None;
         let mut fake = ev.eval(&game.fake)?;
@@ -403,6 +430,15 @@ pub fn players_step(
             let l = player_loss(game.loss, &fake.tensor)?;
             report.push(("g_adv".into(), scalar(&l)?));
             loss = Some(l);
+        }
+        if let Some(l) = lookahead.as_ref().and_then(|l| l.real_term.as_ref()) {
+            if game.adversarial_trains_players {
+                report.push(("g_unrolled_real".into(), scalar(l)?));
+                loss = Some(match loss {
+                    Some(acc) => (acc + l)?,
+                    None => l.clone(),
+                });
+            }
         }
         if game.adversarial_trains_players && calls_any(&game.real, &trained) {
             let mut real = ev.eval(&game.real)?;
