@@ -158,6 +158,52 @@ fn bad_flags_are_reported_with_a_code_and_help() {
     assert!(stderr.contains("ganc::sample::run_dir"), "{stderr}");
 }
 
+#[test]
+fn a_bad_overridden_value_is_blamed_on_the_flag_not_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("ring.gan");
+    std::fs::write(&spec, RING).unwrap();
+    let out = ganc()
+        .arg("check")
+        .arg(&spec)
+        .args(["--set", "train.steps=abc"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("`--set train.steps=abc`: unknown dimension `abc`")
+            && stderr.contains("not from the file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_dataset_is_reported_before_any_run_directory_is_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let runs = tmp.path().join("runs");
+    let out = ganc()
+        .arg("run")
+        .arg(root().join("examples/mlp_gan_mnist.gan"))
+        .arg("--data-dir")
+        .arg(tmp.path().join("no-data-here"))
+        .arg("--runs")
+        .arg(&runs)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("ganc::data::invalid")
+            && stderr.contains("dataset `mnist` not found")
+            && stderr.contains("help:"),
+        "{stderr}"
+    );
+    assert!(
+        !runs.exists(),
+        "a run that never started left {}",
+        runs.display()
+    );
+}
+
 #[cfg(not(feature = "cuda"))]
 #[test]
 fn cuda_device_without_the_feature_is_refused() {

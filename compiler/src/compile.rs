@@ -3,7 +3,7 @@
 
 use crate::ast;
 use crate::check::network::check_networks;
-use crate::check::program::{apply_overrides, check_program, Override};
+use crate::check::program::{apply_overrides, check_program, mention_overrides, Override};
 use crate::diagnostics::{codes, has_errors, Diagnostic};
 use crate::graph::Program;
 use crate::resolve::{resolve, Hir, LoadError, Loaded};
@@ -99,13 +99,15 @@ pub fn compile_source(path: &Path, text: &str, overrides: &[Override]) -> Compil
             }
         }
     };
-    diagnostics.extend(apply_overrides(&mut file, overrides));
+    let applied = apply_overrides(&mut file, overrides);
+    diagnostics.extend(applied.diagnostics);
     let (hir, mut d) = resolve(&file, main, path, &mut sources, &mut load_import);
     diagnostics.append(&mut d);
     let (networks, mut d) = check_networks(&hir, &sources);
     diagnostics.append(&mut d);
     let (program, mut d) = check_program(&file, &hir.dim_env(), &networks);
     diagnostics.append(&mut d);
+    mention_overrides(&mut diagnostics, &applied.sites);
     let program = if has_errors(&diagnostics) {
         None
     } else {

@@ -389,7 +389,8 @@ fn overrides_replace_and_add_settings() {
             set("train.updates.D", "2"),
             set("game.loss", "hinge"),
         ],
-    );
+    )
+    .diagnostics;
     assert!(diags.is_empty(), "{diags:#?}");
     let (prog, diags) = check_program(&f, &dims(), &mnist_nets());
     assert!(diags.is_empty(), "{diags:#?}");
@@ -432,7 +433,8 @@ fn bad_overrides_are_reported() {
             set("train.batch", "1 } game { loss: hinge"),
             set("train.seed", ""),
         ],
-    );
+    )
+    .diagnostics;
     assert_eq!(
         codes(&diags),
         [
@@ -454,7 +456,9 @@ fn bad_overrides_are_reported() {
     );
     // A value of the wrong type is checked like source text.
     let mut f = file(&text);
-    assert!(apply_overrides(&mut f, &[set("train.batch", "\"64\"")]).is_empty());
+    assert!(apply_overrides(&mut f, &[set("train.batch", "\"64\"")])
+        .diagnostics
+        .is_empty());
     let (prog, diags) = check_program(&f, &dims(), &mnist_nets());
     assert!(prog.is_none());
     assert_eq!(codes(&diags), ["ganc::settings::wrong_type"]);

@@ -81,7 +81,9 @@ impl RunError {
             RunError::Checkpoint(_) | RunError::Rng(_) | RunError::Optim(_) => {
                 "check that the disk has space and the run directory is writable; earlier checkpoints are intact"
             }
-            RunError::RunDir(_) => "check that the runs directory (--runs) is writable and has space",
+            RunError::RunDir(_) => {
+                "check the path: a new run needs a writable runs directory (--runs) with space; --resume needs an existing run directory"
+            }
             RunError::Plot(_) => "check that the samples directory is writable and has space",
             RunError::NonFinite { .. } => {
                 "lower the learning rates, add a gradient penalty or label smoothing, then resume from the kept checkpoint with a new run"

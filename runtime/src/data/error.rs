@@ -133,7 +133,7 @@ pub enum DataError {
         known: String,
     },
     /// A named dataset's files are not in any searched place.
-    #[error("dataset `{name}` not found: looked for {tried}; set GANC_DATA_DIR or pass a data directory")]
+    #[error("dataset `{name}` not found: looked for {tried}; point --data-dir (or $GANC_DATA_DIR) at the folder that holds it")]
     NotFound {
         /// The dataset name.
         name: String,

@@ -66,18 +66,22 @@ pub struct RunSummary {
 pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
     let interrupt = Interrupt::install().ok();
     let mut session = Session::new(program, opts.device.clone())?;
-    let (dir, positions, metrics) = match &opts.resume {
-        Some(path) => resume_into(&mut session, path, &opts)?,
+    let (dir, mut feeder, mut metrics) = match &opts.resume {
+        Some(path) => {
+            let (dir, positions, metrics) = resume_into(&mut session, path, &opts)?;
+            let feeder = Feeder::new(&session.program, &opts.data_dir, Some(&positions))?;
+            (dir, feeder, metrics)
+        }
         None => {
+            // Data first: a missing or malformed dataset must not leave an empty run directory.
+            let feeder = Feeder::new(&session.program, &opts.data_dir, None)?;
             let dir = RunDir::create(&opts.runs_root, &session.program.name)?;
             dir.write_spec(&opts.spec_text)?;
             dir.write_settings(&settings_json(&session.program, &opts))?;
             let metrics = MetricsWriter::create(&dir.metrics_path())?;
-            (dir, None, metrics)
+            (dir, feeder, metrics)
         }
     };
-    let mut metrics = metrics;
-    let mut feeder = Feeder::new(&session.program, &opts.data_dir, positions.as_deref())?;
     let spec_hash = crate::rundir::spec_sha256(&opts.spec_text);
     let train = session.program.train.clone();
     let judge = session.program.game.judge.clone();
@@ -306,7 +310,7 @@ fn resume_into(
     session: &mut Session,
     path: &Path,
     opts: &RunOptions,
-) -> Result<(RunDir, Option<Vec<Position>>, MetricsWriter), RunError> {
+) -> Result<(RunDir, Vec<Position>, MetricsWriter), RunError> {
     let dir = RunDir::open(path)?;
     let saved_spec = dir.read_spec()?;
     if let Some(diff) = spec_diff(&saved_spec, &opts.spec_text) {
@@ -329,7 +333,7 @@ fn resume_into(
     session.step = meta.step;
     let positions = positions_from(&named)?;
     let metrics = MetricsWriter::resume(&dir.metrics_path(), meta.step)?;
-    Ok((dir, Some(positions), metrics))
+    Ok((dir, positions, metrics))
 }
 
 /// Refuses overrides on resume that change what the run computes.

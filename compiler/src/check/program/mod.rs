@@ -19,7 +19,7 @@ mod section;
 mod train;
 mod values;
 
-pub use overrides::{apply_overrides, Override};
+pub use overrides::{apply_overrides, mention_overrides, Applied, Override};
 pub use train::{
     DEFAULT_CHECKPOINT_EVERY, DEFAULT_LOG_EVERY, DEFAULT_SAMPLE_EVERY, DEFAULT_SAMPLE_GRID,
 };

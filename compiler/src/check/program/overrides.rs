@@ -35,15 +35,41 @@ const CALL_PARAMS: &[(&str, &[&str])] = &[
     ("f_gan", &["divergence"]),
 ];
 
-/// Applies `overrides` in order; returns a diagnostic for each that cannot be applied.
-pub fn apply_overrides(file: &mut ast::File, overrides: &[Override]) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
+/// What [`apply_overrides`] did: the overrides it could not apply, and where the others landed.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// One diagnostic per override that could not be applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The span each applied value carries, with its `--set key=value` text.
+    pub sites: Vec<(Span, String)>,
+}
+
+/// Applies `overrides` in order.
+pub fn apply_overrides(file: &mut ast::File, overrides: &[Override]) -> Applied {
+    let mut applied = Applied::default();
     for o in overrides {
-        if let Err(d) = apply(file, o) {
-            diags.push(d);
+        match apply(file, o) {
+            Ok(span) => applied
+                .sites
+                .push((span, format!("--set {}={}", o.key, o.value))),
+            Err(d) => applied.diagnostics.push(d),
         }
     }
-    diags
+    applied
+}
+
+/// Later stages report a bad overridden value at the file's text it replaced; this says so in
+/// the message, so the user does not look for the mistake in the file.
+pub fn mention_overrides(diagnostics: &mut [Diagnostic], sites: &[(Span, String)]) {
+    for d in diagnostics {
+        let span = d.primary_span();
+        if let Some((_, set)) = sites.iter().rev().find(|(site, _)| *site == span) {
+            d.message = format!("`{set}`: {}", d.message);
+            d.notes.push(format!(
+                "the value here comes from `{set}`, not from the file; fix the `--set` flag"
+            ));
+        }
+    }
 }
 
 fn key_error(anchor: Span, o: &Override, msg: String, help: String) -> Diagnostic {
@@ -56,7 +82,7 @@ fn key_error(anchor: Span, o: &Override, msg: String, help: String) -> Diagnosti
     .with_help(help)
 }
 
-fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
+fn apply(file: &mut ast::File, o: &Override) -> Result<Span, Diagnostic> {
     let anchor = file.header.name.span;
     let parts: Vec<&str> = o.key.split('.').collect();
     let (keys, is_train): (&[KeySpec], bool) = match parts[0] {
@@ -210,7 +236,7 @@ fn apply(file: &mut ast::File, o: &Override) -> Result<(), Diagnostic> {
             ));
         }
     }
-    Ok(())
+    Ok(target)
 }
 
 /// The `train` or `game` section, created (pointing at the header) when absent.
