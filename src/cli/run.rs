@@ -106,11 +106,17 @@ pub fn run(args: RunArgs) -> ExitCode {
             } else {
                 "done"
             };
+            // A resumed run that had nothing left to do computed no losses this time.
+            let losses = if last.is_empty() {
+                "nothing left to train".to_string()
+            } else {
+                last.join(" ")
+            };
             eprintln!(
                 "{state} at step {} of {}: {}\n  samples:    {}\n  checkpoint: {}",
                 summary.step,
                 summary.total,
-                last.join(" "),
+                losses,
                 summary.dir.join("samples").display(),
                 summary.checkpoint.display()
             );
