@@ -178,6 +178,21 @@ fn a_bad_overridden_value_is_blamed_on_the_flag_not_the_file() {
 }
 
 #[test]
+fn an_unreadable_file_is_reported_without_an_empty_source_box() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ganc()
+        .arg("check")
+        .arg(tmp.path().join("nope.gan"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("ganc::io::read") && stderr.contains("help:") && !stderr.contains('╭'),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_missing_dataset_is_reported_before_any_run_directory_is_made() {
     let tmp = tempfile::tempdir().unwrap();
     let runs = tmp.path().join("runs");

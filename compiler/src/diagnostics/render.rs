@@ -26,7 +26,8 @@ impl Default for RenderOptions {
 /// Adapter presenting one of our diagnostics to miette.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: NamedSource<String>,
+    /// `None` when there is no text to show (a file that could not be read): no empty box.
+    source: Option<NamedSource<String>>,
     help: Option<String>,
 }
 
@@ -63,10 +64,11 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let primary_source = self.diag.primary_span().source;
         Some(Box::new(
             self.diag
@@ -105,7 +107,8 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions
         }
         let report = Report {
             diag,
-            source: NamedSource::new(file.path.display().to_string(), file.text.to_string()),
+            source: (!file.text.is_empty())
+                .then(|| NamedSource::new(file.path.display().to_string(), file.text.to_string())),
             help: (!help_lines.is_empty()).then(|| help_lines.join("\n")),
         };
         let mut rendered = String::new();
