@@ -175,6 +175,18 @@ fn a_bad_overridden_value_is_blamed_on_the_flag_not_the_file() {
             && stderr.contains("not from the file"),
         "{stderr}"
     );
+    // A negative number is a .gan expression, refused by the setting's range, not the parser.
+    let out = ganc()
+        .arg("check")
+        .arg(&spec)
+        .args(["--set", "train.steps=-5"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("ganc::settings::out_of_range") && stderr.contains("must not be negative"),
+        "{stderr}"
+    );
 }
 
 #[test]

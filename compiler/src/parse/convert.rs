@@ -407,6 +407,12 @@ fn expr(cx: &Cx, pair: Pair<Rule>) -> Res<Expr> {
             }
             // `--x` is `x`; one remaining minus is kept as a negation.
             if negs % 2 == 1 {
+                // The pair's span runs on over whitespace after the operand (pest skips it
+                // while looking for a `.member`); the negation ends where its operand does.
+                let span = Span {
+                    end: e.span.end,
+                    ..span
+                };
                 e = Expr {
                     kind: ExprKind::Neg(Box::new(e)),
                     span,
