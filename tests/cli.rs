@@ -27,6 +27,11 @@ fn ganc() -> Command {
     Command::cargo_bin("ganc").expect("binary")
 }
 
+/// What a finished command wrote to standard error.
+fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stderr).to_string()
+}
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -40,7 +45,7 @@ fn check_accepts_every_example() {
         .collect();
     files.sort();
     let out = ganc().arg("check").args(&files).assert().success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     for f in &files {
         assert!(stderr.contains(&format!("{}: ok", f.display())), "{stderr}");
     }
@@ -52,7 +57,7 @@ fn check_fails_with_a_coded_diagnostic_and_json_for_tools() {
     let bad = tmp.path().join("bad.gan");
     std::fs::write(&bad, RING.replace("linear(2)", "linaer(2)")).unwrap();
     let out = ganc().args(["check"]).arg(&bad).assert().failure();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("linaer") && stderr.contains("linear"),
         "{stderr}"
@@ -96,7 +101,7 @@ fn run_then_sample_writes_the_run_directory() {
         .arg(tmp.path().join("runs"))
         .assert()
         .success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("overrides: train.steps=3"), "{stderr}");
     let model_dir = tmp.path().join("runs/cli_ring");
     let run_dir = std::fs::read_dir(&model_dir)
@@ -140,7 +145,7 @@ fn bad_flags_are_reported_with_a_code_and_help() {
         .args(["--set", "train.steps"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("ganc::cli::bad_override") && stderr.contains("help:"),
         "{stderr}"
@@ -151,10 +156,10 @@ fn bad_flags_are_reported_with_a_code_and_help() {
         .args(["--device", "tpu"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("ganc::cli::bad_device"), "{stderr}");
     let out = ganc().arg("sample").arg(tmp.path()).assert().failure();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("ganc::sample::run_dir"), "{stderr}");
 }
 
@@ -169,7 +174,7 @@ fn a_bad_overridden_value_is_blamed_on_the_flag_not_the_file() {
         .args(["--set", "train.steps=abc"])
         .assert()
         .failure();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("`--set train.steps=abc`: unknown dimension `abc`")
             && stderr.contains("not from the file"),
@@ -182,9 +187,22 @@ fn a_bad_overridden_value_is_blamed_on_the_flag_not_the_file() {
         .args(["--set", "train.steps=-5"])
         .assert()
         .failure();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("ganc::settings::out_of_range") && stderr.contains("must not be negative"),
+        "{stderr}"
+    );
+    // An override that cannot be applied names its own flag, not a later one for the same key.
+    let out = ganc()
+        .arg("check")
+        .arg(&spec)
+        .args(["--set", "train.steps=}", "--set", "train.steps=5"])
+        .assert()
+        .failure();
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("`--set train.steps=}`: the value is not a .gan expression")
+            && !stderr.contains("train.steps=5"),
         "{stderr}"
     );
 }
@@ -197,7 +215,7 @@ fn an_unreadable_file_is_reported_without_an_empty_source_box() {
         .arg(tmp.path().join("nope.gan"))
         .assert()
         .failure();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("ganc::io::read") && stderr.contains("help:") && !stderr.contains('╭'),
         "{stderr}"
@@ -217,7 +235,7 @@ fn a_missing_dataset_is_reported_before_any_run_directory_is_made() {
         .arg(&runs)
         .assert()
         .failure();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("ganc::data::invalid")
             && stderr.contains("dataset `mnist` not found")
@@ -243,7 +261,7 @@ fn cuda_device_without_the_feature_is_refused() {
         .args(["--device", "cuda:0"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("ganc::cli::no_cuda") && stderr.contains("--features cuda"),
         "{stderr}"

@@ -101,13 +101,15 @@ pub fn compile_source(path: &Path, text: &str, overrides: &[Override]) -> Compil
     };
     let applied = apply_overrides(&mut file, overrides);
     diagnostics.extend(applied.diagnostics);
+    // Only later stages' reports can be about an applied value; the overrides' own name their flag.
+    let later = diagnostics.len();
     let (hir, mut d) = resolve(&file, main, path, &mut sources, &mut load_import);
     diagnostics.append(&mut d);
     let (networks, mut d) = check_networks(&hir, &sources);
     diagnostics.append(&mut d);
     let (program, mut d) = check_program(&file, &hir.dim_env(), &networks);
     diagnostics.append(&mut d);
-    mention_overrides(&mut diagnostics, &applied.sites);
+    mention_overrides(&mut diagnostics[later..], &applied.sites);
     let program = if has_errors(&diagnostics) {
         None
     } else {
