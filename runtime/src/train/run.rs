@@ -66,20 +66,23 @@ pub struct RunSummary {
 pub fn run(program: Program, opts: RunOptions) -> Result<RunSummary, RunError> {
     let interrupt = Interrupt::install().ok();
     let mut session = Session::new(program, opts.device.clone())?;
-    let (dir, mut feeder, mut metrics) = match &opts.resume {
-        Some(path) => {
-            let (dir, positions, metrics) = resume_into(&mut session, path, &opts)?;
-            let feeder = Feeder::new(&session.program, &opts.data_dir, Some(&positions))?;
-            (dir, feeder, metrics)
-        }
+    let resumed = match &opts.resume {
+        Some(path) => Some(resume_into(&mut session, path, &opts)?),
+        None => None,
+    };
+    // Data before a new run directory: a missing or malformed dataset must not leave an empty one.
+    let positions = resumed
+        .as_ref()
+        .map(|(_, positions, _)| positions.as_slice());
+    let mut feeder = Feeder::new(&session.program, &opts.data_dir, positions)?;
+    let (dir, mut metrics) = match resumed {
+        Some((dir, _, metrics)) => (dir, metrics),
         None => {
-            // Data first: a missing or malformed dataset must not leave an empty run directory.
-            let feeder = Feeder::new(&session.program, &opts.data_dir, None)?;
             let dir = RunDir::create(&opts.runs_root, &session.program.name)?;
             dir.write_spec(&opts.spec_text)?;
             dir.write_settings(&settings_json(&session.program, &opts))?;
             let metrics = MetricsWriter::create(&dir.metrics_path())?;
-            (dir, feeder, metrics)
+            (dir, metrics)
         }
     };
     let spec_hash = crate::rundir::spec_sha256(&opts.spec_text);
